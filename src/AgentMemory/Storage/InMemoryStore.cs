@@ -80,7 +80,19 @@ public sealed partial class InMemoryStore : IMemoryStore, IMemoryOperations, IDi
             _stripes[i] = new object();
         }
 
-        _sweepTimer = _time.CreateTimer(static state => ((InMemoryStore)state!).OnSweepTimer(), this, options.ExpirationScanInterval, options.ExpirationScanInterval);
+        // The timer holds the store weakly: an undisposed store that nobody references can still be collected
+        // (its timer is then finalized) instead of being kept alive forever by the timer queue.
+        _sweepTimer = _time.CreateTimer(
+            static state =>
+            {
+                if (((WeakReference<InMemoryStore>)state!).TryGetTarget(out var store))
+                {
+                    store.OnSweepTimer();
+                }
+            },
+            new WeakReference<InMemoryStore>(this),
+            options.ExpirationScanInterval,
+            options.ExpirationScanInterval);
     }
 
     /// <summary>
