@@ -10,6 +10,9 @@ public sealed partial class InMemoryStore
     /// <returns><paramref name="current"/> itself to change nothing, null to delete, or the new version.</returns>
     private delegate EntryState? Mutation<TArg>(EntryState? current, long nowTicks, TArg arg);
 
+    /// <summary>A <see cref="Mutation{TArg}"/> that can also write results back into its argument.</summary>
+    private delegate EntryState? RefMutation<TArg>(EntryState? current, long nowTicks, ref TArg arg);
+
     private long NowTicks() => _time.GetUtcNow().UtcTicks;
 
     private int StripeOf(string key) => key.GetHashCode() & (StripeCount - 1);
@@ -85,6 +88,13 @@ public sealed partial class InMemoryStore
     /// </summary>
     private (EntryState? Before, EntryState? After) Mutate<TArg>(string key, long nowTicks, TArg arg, Mutation<TArg> mutation)
     {
+        var call = (arg, mutation);
+        return Mutate(key, nowTicks, ref call, static (EntryState? current, long now, ref (TArg Arg, Mutation<TArg> Mutation) c) => c.Mutation(current, now, c.Arg));
+    }
+
+    /// <inheritdoc cref="Mutate{TArg}(string, long, TArg, Mutation{TArg})"/>
+    private (EntryState? Before, EntryState? After) Mutate<TArg>(string key, long nowTicks, ref TArg arg, RefMutation<TArg> mutation)
+    {
         var stripe = StripeOf(key);
         List<Removal>? removals = null;
         EntryState? before, after;
@@ -94,7 +104,7 @@ public sealed partial class InMemoryStore
             {
                 _table.TryGetValue(key, out var entry);
                 before = LiveLocked(entry, nowTicks, ref removals);
-                after = mutation(before, nowTicks, arg);
+                after = mutation(before, nowTicks, ref arg);
                 if (!ReferenceEquals(before, after))
                 {
                     Commit(key, stripe, before is null ? null : entry, before, after);

@@ -88,42 +88,9 @@ public sealed partial class InMemoryStore
         KeyRules.ValidateForWrite(key);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
-        long result = 0;
-        Mutate(key, NowTicks(), amount, (current, now, delta) =>
-        {
-            long value = 0;
-            if (current is not null)
-            {
-                if (current.Kind != MemoryEntryKind.Value)
-                {
-                    ThrowTypeMismatch(key, current.Kind, MemoryEntryKind.Value);
-                }
-
-                try
-                {
-                    value = _serializer.Deserialize<long>(current.Value);
-                }
-                catch (MemorySerializationException ex)
-                {
-                    throw new MemoryTypeMismatchException(key, $"The key '{key}' holds a value that is not a 64-bit integer, so it cannot be incremented.", ex);
-                }
-            }
-
-            try
-            {
-                result = checked(value + delta);
-            }
-            catch (OverflowException ex)
-            {
-                throw new MemoryOverflowException(key, $"Adding {delta} to {value} under key '{key}' would overflow a 64-bit integer; the counter keeps {value}.", ex);
-            }
-
-            var bytes = _serializer.Serialize(result);
-            return current is null
-                ? new EntryState(MemoryEntryKind.Value, bytes, bytes.Length, 1, null, MemoryPriority.Normal, now, now, EntryState.NoExpiry, 2L * key.Length)
-                : current.WithPayload(MemoryEntryKind.Value, bytes, bytes.Length, 1, now);
-        });
-        return new(result);
+        var counter = new CounterUpdate(key, amount, _serializer);
+        Mutate(key, NowTicks(), ref counter, static (EntryState? current, long now, ref CounterUpdate update) => update.Apply(current, now));
+        return new(counter.Result);
     }
 
     /// <inheritdoc />
@@ -177,5 +144,46 @@ public sealed partial class InMemoryStore
         }
 
         return list;
+    }
+
+    /// <summary>The arguments and result of one atomic increment, passed by reference so the hot path allocates no closure.</summary>
+    private struct CounterUpdate(string key, long delta, IMemorySerializer serializer)
+    {
+        public long Result { get; private set; }
+
+        public EntryState Apply(EntryState? current, long now)
+        {
+            long value = 0;
+            if (current is not null)
+            {
+                if (current.Kind != MemoryEntryKind.Value)
+                {
+                    ThrowTypeMismatch(key, current.Kind, MemoryEntryKind.Value);
+                }
+
+                try
+                {
+                    value = serializer.Deserialize<long>(current.Value);
+                }
+                catch (MemorySerializationException ex)
+                {
+                    throw new MemoryTypeMismatchException(key, $"The key '{key}' holds a value that is not a 64-bit integer, so it cannot be incremented.", ex);
+                }
+            }
+
+            try
+            {
+                Result = checked(value + delta);
+            }
+            catch (OverflowException ex)
+            {
+                throw new MemoryOverflowException(key, $"Adding {delta} to {value} under key '{key}' would overflow a 64-bit integer; the counter keeps {value}.", ex);
+            }
+
+            var bytes = serializer.Serialize(Result);
+            return current is null
+                ? new EntryState(MemoryEntryKind.Value, bytes, bytes.Length, 1, null, MemoryPriority.Normal, now, now, EntryState.NoExpiry, 2L * key.Length)
+                : current.WithPayload(MemoryEntryKind.Value, bytes, bytes.Length, 1, now);
+        }
     }
 }
