@@ -23,7 +23,7 @@ internal static class MetadataCodec
         writer.WriteMapHeader(metadata.Count);
         foreach (var (key, value) in metadata)
         {
-            writer.Write(key ?? throw new ArgumentException("A metadata key must not be null.", nameof(metadata)));
+            writer.Write(CheckText(key ?? throw new ArgumentException("A metadata key must not be null.", nameof(metadata))));
             Write(ref writer, value);
         }
 
@@ -76,7 +76,7 @@ internal static class MetadataCodec
                 writer.Write(value.AsDouble());
                 break;
             case MetadataValueKind.String:
-                writer.Write(value.AsString());
+                writer.Write(CheckText(value.AsString()));
                 break;
             case MetadataValueKind.List:
                 var items = value.AsList();
@@ -92,7 +92,7 @@ internal static class MetadataCodec
                 writer.WriteMapHeader(map.Count);
                 foreach (var (key, item) in map)
                 {
-                    writer.Write(key);
+                    writer.Write(CheckText(key));
                     Write(ref writer, item);
                 }
 
@@ -139,6 +139,28 @@ internal static class MetadataCodec
             default:
                 throw new MemorySerializationException($"Stored metadata holds a MessagePack {reader.NextMessagePackType}, which is not a metadata value.");
         }
+    }
+
+    /// <summary>Refuses text with an unpaired surrogate: it has no UTF-8 (or JSON) form and would come back altered.</summary>
+    private static string CheckText(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i]))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            throw new ArgumentException($"Metadata text may not contain an unpaired surrogate character (found at position {i} of a {text.Length}-character string); it has no UTF-8 form and could not round-trip.", "metadata");
+        }
+
+        return text;
     }
 
     private static void CheckDepth(int depth)
