@@ -34,6 +34,35 @@ public sealed class AgentMemoryServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task AddAgentMemory_Defaults_AreTheSystemClockAndTheDefaultSerializer()
+    {
+        var services = new ServiceCollection();
+        services.AddAgentMemory();
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<TimeProvider>().Should().BeSameAs(TimeProvider.System);
+        provider.GetRequiredService<IMemorySerializer>().Should().BeSameAs(MessagePackMemorySerializer.Default);
+        provider.GetRequiredService<InMemoryStore>().Serializer.Should().BeSameAs(MessagePackMemorySerializer.Default);
+        var stats = await provider.GetRequiredService<IMemoryStore>().GetStatisticsAsync();
+        stats.MaxEntries.Should().BeNull();
+        stats.MaxBytes.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task DisposingTheProvider_DisposesTheStoreItCreated()
+    {
+        var services = new ServiceCollection();
+        services.AddAgentMemory();
+        var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<IMemoryStore>();
+
+        await provider.DisposeAsync();
+
+        var act = async () => await store.StoreAsync("k", 1);
+        await act.Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    [Fact]
     public void AddAgentMemory_RegistersEachServiceOnce_EvenWhenCalledTwice()
     {
         var services = new ServiceCollection();

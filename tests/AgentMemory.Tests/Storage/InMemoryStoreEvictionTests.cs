@@ -175,6 +175,19 @@ public sealed class InMemoryStoreEvictionTests
     }
 
     [Fact]
+    public async Task EntryRemoved_HandlerReadingTheStore_SeesTheEntryAlreadyGone()
+    {
+        using var h = new StoreHarness(o => o.MaxEntries = 1);
+        var seen = new List<(string Key, bool Exists, long Count)>();
+        h.Store.EntryRemoved += (_, e) => seen.Add((e.Key, h.Memory.ExistsAsync(e.Key).Sync(), h.Stats().EntryCount));
+        await h.Memory.StoreAsync("a", 1, new MemoryEntryOptions { Ttl = TimeSpan.FromSeconds(5) });
+
+        await h.Memory.StoreAsync("b", 2);
+
+        seen.Should().Equal(("a", false, 1L));
+    }
+
+    [Fact]
     public async Task EntryRemoved_HandlerThatThrows_DoesNotFailTheWrite()
     {
         using var h = new StoreHarness(o => o.MaxEntries = 1);

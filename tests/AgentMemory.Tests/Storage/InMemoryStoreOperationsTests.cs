@@ -53,6 +53,19 @@ public sealed class InMemoryStoreOperationsTests
     }
 
     [Fact]
+    public async Task ExecuteBatchAsync_UnserializableValue_FailsOnlyThatOperation()
+    {
+        using var h = new StoreHarness();
+        Action unserializable = () => { };
+
+        var result = await h.Ops.ExecuteBatchAsync([MemoryBatchOperation.Store("a", 1), MemoryBatchOperation.Store("bad", unserializable), MemoryBatchOperation.Store("c", 3)]);
+
+        result.Outcomes.Select(o => o.Status).Should().Equal(MemoryBatchStatus.Stored, MemoryBatchStatus.Failed, MemoryBatchStatus.Stored);
+        result.Outcomes[1].Error.Should().BeOfType<MemorySerializationException>();
+        (await h.Memory.ListKeysAsync()).Should().Equal("a", "c");
+    }
+
+    [Fact]
     public async Task ExecuteBatchAsync_Empty_SucceedsWithNoOutcomes()
     {
         using var h = new StoreHarness();
@@ -370,6 +383,25 @@ public sealed class InMemoryStoreOperationsTests
         var act = async () => await h.Memory.RetrieveAsync<int>("k");
 
         (await act.Should().ThrowAsync<MemorySerializationException>()).Which.Key.Should().Be("k");
+    }
+
+    [Fact]
+    public async Task TryRetrieveAsync_StoredNullOrDefault_IsFound()
+    {
+        using var h = new StoreHarness();
+        await h.Memory.StoreAsync<string?>("null", null);
+        await h.Memory.StoreAsync("zero", 0);
+
+        var nullLookup = await h.Memory.TryRetrieveAsync<string?>("null");
+        var zeroLookup = await h.Memory.TryRetrieveAsync<int>("zero");
+        var missing = await h.Memory.TryRetrieveAsync<int>("missing");
+
+        nullLookup.Found.Should().BeTrue();
+        nullLookup.Value.Should().BeNull();
+        zeroLookup.Found.Should().BeTrue();
+        zeroLookup.Value.Should().Be(0);
+        missing.Found.Should().BeFalse();
+        (await h.Memory.RetrieveAsync<int>("missing")).Should().Be(0);
     }
 
     [Fact]
