@@ -1,6 +1,7 @@
 using AgentMemory.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// Run all:   dotnet run -c Release --project benchmarks/AgentMemory.Benchmarks -- --filter '*'
-// Run one:   dotnet run -c Release --project benchmarks/AgentMemory.Benchmarks -- --filter '*GetHit*'
-BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly).Run(args, new BenchmarkConfig());
+// The whole suite:  dotnet run -c Release --project benchmarks/AgentMemory.Benchmarks -- --filter '*'
+// One question:     dotnet run -c Release --project benchmarks/AgentMemory.Benchmarks -- --filter '*GetHit*'
+// Another job:      add --job short (or dry, medium, long); it replaces the suite's default job.
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create(args));

@@ -1,67 +1,99 @@
+using System.Collections.Concurrent;
+using AgentMemory.Storage;
 using BenchmarkDotNet.Attributes;
+using BitFaster.Caching.Lru;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace AgentMemory.Benchmarks.Storage;
 
 /// <summary>
-/// How fast is overwriting a present key with a 100-byte value (100k keys), single-threaded? The peers store the
-/// caller's array by reference; AgentMemory copies it (a stored value is immutable), so its allocation column
-/// includes that copy.
+/// Set-overwrite: how long does replacing the 100-byte value of a present key take (100k keys, random order, one
+/// thread)? The peers keep the caller's array by reference; AgentMemory copies it (a stored value is immutable),
+/// so its allocation column includes that copy.
 /// </summary>
 [MemoryDiagnoser]
 public class SetOverwriteBenchmarks
 {
     private const int Batch = 1000;
-    private HotTierWorkload _workload = null!;
+    private WorkingSet _set = null!;
+    private ConcurrentDictionary<string, byte[]> _dictionary = null!;
+    private MemoryCache _memoryCache = null!;
+    private ConcurrentLru<string, byte[]> _lru = null!;
+    private InMemoryStore _store = null!;
     private int _cursor;
 
-    [GlobalSetup]
-    public void Setup() => _workload = new HotTierWorkload();
+    [GlobalSetup(Target = nameof(ConcurrentDictionary))]
+    public void SetupDictionary() => _dictionary = Peers.LoadDictionary(_set = new WorkingSet());
+
+    [GlobalSetup(Target = nameof(MemoryCache))]
+    public void SetupMemoryCache() => _memoryCache = Peers.LoadMemoryCache(_set = new WorkingSet());
+
+    [GlobalSetup(Target = nameof(ConcurrentLru))]
+    public void SetupLru() => _lru = Peers.LoadLru(_set = new WorkingSet());
+
+    [GlobalSetup(Target = nameof(AgentMemory))]
+    public void SetupStore() => _store = Peers.LoadStore(_set = new WorkingSet());
 
     [GlobalCleanup]
-    public void Cleanup() => _workload.Dispose();
+    public void Cleanup()
+    {
+        _memoryCache?.Dispose();
+        _store?.Dispose();
+    }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Batch)]
     public void ConcurrentDictionary()
     {
+        var (keys, values) = (_set.Keys, _set.Values);
+        var index = _cursor;
         for (var i = 0; i < Batch; i++)
         {
-            _workload.Dictionary[NextKey()] = _workload.Value;
+            _dictionary[keys[index]] = values[index];
+            index = WorkingSet.Next(index);
         }
+
+        _cursor = index;
     }
 
     [Benchmark(OperationsPerInvoke = Batch)]
     public void MemoryCache()
     {
+        var (keys, values) = (_set.Keys, _set.Values);
+        var index = _cursor;
         for (var i = 0; i < Batch; i++)
         {
-            _workload.MemoryCache.Set(NextKey(), _workload.Value);
+            _memoryCache.Set(keys[index], values[index]);
+            index = WorkingSet.Next(index);
         }
+
+        _cursor = index;
     }
 
     [Benchmark(OperationsPerInvoke = Batch)]
     public void ConcurrentLru()
     {
+        var (keys, values) = (_set.Keys, _set.Values);
+        var index = _cursor;
         for (var i = 0; i < Batch; i++)
         {
-            _workload.Lru.AddOrUpdate(NextKey(), _workload.Value);
+            _lru.AddOrUpdate(keys[index], values[index]);
+            index = WorkingSet.Next(index);
         }
+
+        _cursor = index;
     }
 
     [Benchmark(OperationsPerInvoke = Batch)]
     public void AgentMemory()
     {
+        var (keys, values) = (_set.Keys, _set.Values);
+        var index = _cursor;
         for (var i = 0; i < Batch; i++)
         {
-            _workload.Store.StoreRawAsync(NextKey(), _workload.Value).GetAwaiter().GetResult();
+            _store.StoreRawAsync(keys[index], values[index]).GetAwaiter().GetResult();
+            index = WorkingSet.Next(index);
         }
-    }
 
-    private string NextKey()
-    {
-        var keys = _workload.Keys;
-        var index = _cursor;
-        _cursor = index + 1 == keys.Length ? 0 : index + 1;
-        return keys[index];
+        _cursor = index;
     }
 }
