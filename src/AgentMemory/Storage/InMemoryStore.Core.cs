@@ -161,7 +161,10 @@ public sealed partial class InMemoryStore
         {
             entry.State = next;
             entry.Accessed = true;
-            Interlocked.Add(ref _bytes, next.Size - current!.Size);
+            if (next.Size != current!.Size)
+            {
+                Interlocked.Add(ref _bytes, next.Size - current.Size);
+            }
             if (next.Priority != current.Priority)
             {
                 _queues.Move(entry, next.Priority);
