@@ -6,7 +6,7 @@ namespace AgentMemory.Persistence;
 /// </summary>
 /// <remarks>
 /// <see cref="Payload"/> is the value's serialized bytes for <see cref="MemoryEntryKind.Value"/>, and the
-/// <see cref="PayloadCodec"/> encoding of the fields or items for a hash or a list. Times are UTC ticks;
+/// <c>PayloadCodec</c> encoding of the fields or items for a hash or a list. Times are UTC ticks;
 /// <see cref="ExpiresTicks"/> is <see cref="long.MaxValue"/> for an entry that never expires.
 /// </remarks>
 internal sealed record PersistedEntry(
