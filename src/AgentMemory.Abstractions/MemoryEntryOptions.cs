@@ -27,4 +27,13 @@ public sealed class MemoryEntryOptions
     /// Counts towards the entry's size. <see langword="null"/> or empty means no metadata.
     /// </summary>
     public IReadOnlyDictionary<string, MetadataValue>? Metadata { get; set; }
+
+    /// <summary>
+    /// The tier the entry is written to (the seed's <c>memory_type</c>). <see langword="null"/> or
+    /// <see cref="MemoryTier.ShortTerm"/> writes to the hot tier; <see cref="MemoryTier.LongTerm"/> writes straight to
+    /// the durable long-term tier without occupying hot memory until it is read. A store without a long-term tier
+    /// rejects <see cref="MemoryTier.LongTerm"/> with an <see cref="ArgumentException"/>; <see cref="MemoryTier.Archive"/>
+    /// is reached only through consolidation and is always rejected as a write target.
+    /// </summary>
+    public MemoryTier? Tier { get; set; }
 }

@@ -34,6 +34,12 @@ public sealed partial class InMemoryStore
                         entry.Accessed = true;
                     }
 
+                    if (!entry.Touched)
+                    {
+                        entry.Touched = true;
+                    }
+
+                    entry.AccessCount++;
                     _hits.Increment();
                 }
 
@@ -207,6 +213,15 @@ public sealed partial class InMemoryStore
         if (options is null)
         {
             return (null, MemoryPriority.Normal, EntryState.NoExpiry);
+        }
+
+        if (options.Tier is { } tier && tier != MemoryTier.ShortTerm)
+        {
+            throw new ArgumentException(
+                Enum.IsDefined(tier)
+                    ? $"The options for key '{key}' target the {tier} tier, but this store is the in-process hot tier only; configure persistence (AddSqlitePersistence) to use the lower tiers."
+                    : $"The tier {(int)tier} given for key '{key}' is not a defined MemoryTier.",
+                nameof(options));
         }
 
         if (!Enum.IsDefined(options.Priority))

@@ -46,6 +46,7 @@ public sealed partial class InMemoryStore
                     {
                         if (entry.State is { } state && _table.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry))
                         {
+                            Evicting?.Invoke(entry, state);
                             RemoveLocked(entry, state);
                             Interlocked.Increment(ref _evictions);
                             (removals ??= []).Add(new Removal(entry.Key, MemoryRemovalReason.Evicted, state));

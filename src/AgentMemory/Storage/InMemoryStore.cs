@@ -216,6 +216,11 @@ public sealed partial class InMemoryStore : IMemoryStore, IMemoryOperations, IDi
     {
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
+        return new(ClearCore());
+    }
+
+    private long ClearCore()
+    {
         long removed = 0;
         foreach (var (key, entry) in _table)
         {
@@ -229,7 +234,7 @@ public sealed partial class InMemoryStore : IMemoryStore, IMemoryOperations, IDi
             }
         }
 
-        return new(removed);
+        return removed;
     }
 
     /// <inheritdoc />

@@ -33,6 +33,19 @@ internal sealed class MemoryEntry
     /// </summary>
     public bool Accessed { get; set; }
 
+    /// <summary>
+    /// Set by readers (without a lock, only when clear) when the entry is used; cleared by the tiered store's
+    /// consolidation pass, which then records <see cref="LastAccessTicks"/>. Kept apart from <see cref="Accessed"/>
+    /// because eviction clears that bit on its own schedule.
+    /// </summary>
+    public bool Touched { get; set; }
+
+    /// <summary>How many reads found this entry; approximate under concurrent reads (a plain increment, no interlock).</summary>
+    public long AccessCount { get; set; }
+
+    /// <summary>When a read was last observed (to the resolution of the consolidation interval), in UTC ticks; 0 for never.</summary>
+    public long LastAccessTicks { get; set; }
+
     // Eviction queue links, guarded by EvictionQueues.SyncRoot.
     public MemoryEntry? Previous { get; set; }
 

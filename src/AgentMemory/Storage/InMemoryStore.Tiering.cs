@@ -1,0 +1,107 @@
+using AgentMemory.Persistence;
+
+namespace AgentMemory.Storage;
+
+// The seams the tiered store uses to move entries in and out of the hot tier with their bookkeeping.
+public sealed partial class InMemoryStore
+{
+    /// <summary>
+    /// Called under the key's stripe lock just before an entry is evicted, with the entry and its last version, so a
+    /// tier below can take it over before any reader can miss it. Must be fast and must not throw or take locks
+    /// that writers hold.
+    /// </summary>
+    internal Action<MemoryEntry, EntryState>? Evicting { get; set; }
+
+    /// <summary>Reads a live entry without counting an access.</summary>
+    internal bool TryPeek(string key, out EntryState state, out MemoryEntry entry)
+    {
+        var now = NowTicks();
+        if (_table.TryGetValue(key, out entry!) && entry.State is { } current && !current.IsExpiredAt(now))
+        {
+            state = current;
+            return true;
+        }
+
+        state = null!;
+        return false;
+    }
+
+    /// <summary>The persisted form of a live entry, with its access statistics; null when the key holds none.</summary>
+    internal PersistedEntry? Export(string key) =>
+        TryPeek(key, out var state, out var entry) ? PayloadCodec.ToPersisted(key, state, entry.LastAccessTicks, entry.AccessCount) : null;
+
+    /// <summary>
+    /// Puts a persisted entry into the hot tier with its times and access statistics, unless the key already holds
+    /// a live entry or the persisted one has expired.
+    /// </summary>
+    /// <returns>True when the entry was installed.</returns>
+    /// <exception cref="MemoryCapacityException">The entry is larger than the hot tier's whole byte budget.</exception>
+    internal bool Install(PersistedEntry persisted)
+    {
+        ThrowIfDisposed();
+        var now = NowTicks();
+        if (persisted.IsExpiredAt(now))
+        {
+            return false;
+        }
+
+        var state = PayloadCodec.ToState(persisted);
+        var (before, after) = Mutate(persisted.Key, now, state, static (current, _, s) => current ?? s);
+        if (before is not null || !ReferenceEquals(after, state))
+        {
+            return false;
+        }
+
+        if (_table.TryGetValue(persisted.Key, out var entry) && ReferenceEquals(entry.State, state))
+        {
+            entry.AccessCount = persisted.AccessCount;
+            entry.LastAccessTicks = persisted.LastAccessTicks;
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes the entry if its current version is still <paramref name="state"/>; raises no event.</summary>
+    internal bool RemoveIfCurrent(string key, EntryState state)
+    {
+        ThrowIfDisposed();
+        return Mutate(key, NowTicks(), state, static (current, _, s) => ReferenceEquals(current, s) ? null : current).After is null;
+    }
+
+    /// <summary>Removes every live entry without raising events; returns how many.</summary>
+    internal long RemoveAll()
+    {
+        ThrowIfDisposed();
+        return ClearCore();
+    }
+
+    /// <summary>
+    /// The live entries at this moment (each one's current version; the set is not a point-in-time snapshot unless
+    /// writers are held off). Records an observed access as the entry's last access time and clears the mark.
+    /// </summary>
+    internal IEnumerable<(MemoryEntry Entry, EntryState State)> EnumerateLive(bool recordAccess)
+    {
+        var now = NowTicks();
+        foreach (var (_, entry) in _table)
+        {
+            if (entry.State is not { } state || state.IsExpiredAt(now))
+            {
+                continue;
+            }
+
+            if (recordAccess && entry.Touched)
+            {
+                entry.Touched = false;
+                entry.LastAccessTicks = now;
+            }
+
+            yield return (entry, state);
+        }
+    }
+
+    /// <summary>The configured entry limit, or null for none.</summary>
+    internal long? MaxEntries => _maxEntries == long.MaxValue ? null : _maxEntries;
+
+    /// <summary>The number of live entries.</summary>
+    internal long Count => Volatile.Read(ref _count);
+}
