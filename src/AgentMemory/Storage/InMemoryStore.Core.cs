@@ -208,18 +208,25 @@ public sealed partial class InMemoryStore
         Raise(removals);
     }
 
-    private (byte[]? Metadata, MemoryPriority Priority, long ExpiresTicks) ResolveOptions(string key, MemoryEntryOptions? options, long nowTicks)
+    /// <summary>Validates entry options and resolves them to encoded metadata, priority and expiry ticks.</summary>
+    /// <param name="key">The key, for messages.</param>
+    /// <param name="options">The options, or null for the defaults.</param>
+    /// <param name="nowTicks">The current time.</param>
+    /// <param name="allowLowerTiers">Whether <see cref="MemoryEntryOptions.Tier"/> may name a tier below the hot tier (only archive is then refused).</param>
+    internal static (byte[]? Metadata, MemoryPriority Priority, long ExpiresTicks) ResolveOptions(string key, MemoryEntryOptions? options, long nowTicks, bool allowLowerTiers = false)
     {
         if (options is null)
         {
             return (null, MemoryPriority.Normal, EntryState.NoExpiry);
         }
 
-        if (options.Tier is { } tier && tier != MemoryTier.ShortTerm)
+        if (options.Tier is { } tier && tier != MemoryTier.ShortTerm && !(allowLowerTiers && tier == MemoryTier.LongTerm))
         {
             throw new ArgumentException(
                 Enum.IsDefined(tier)
-                    ? $"The options for key '{key}' target the {tier} tier, but this store is the in-process hot tier only; configure persistence (AddSqlitePersistence) to use the lower tiers."
+                    ? allowLowerTiers
+                        ? $"The options for key '{key}' target the {tier} tier, which only consolidation writes to; store to ShortTerm or LongTerm."
+                        : $"The options for key '{key}' target the {tier} tier, but this store is the in-process hot tier only; configure persistence (AddSqlitePersistence) to use the lower tiers."
                     : $"The tier {(int)tier} given for key '{key}' is not a defined MemoryTier.",
                 nameof(options));
         }

@@ -1,0 +1,263 @@
+using MessagePack;
+using Microsoft.Data.Sqlite;
+
+namespace AgentMemory.Persistence.Sqlite;
+
+// Row reads and writes.
+internal sealed partial class SqliteLongTermStore
+{
+    private const string Columns = "key, kind, payload, compressed, metadata, priority, created, updated, last_access, expires, access_count";
+
+    private static readonly MessagePackSerializerOptions CompressionOptions = MessagePackSerializerOptions.Standard
+        .WithCompression(MessagePackCompression.Lz4Block)
+        .WithSecurity(MessagePackSecurity.UntrustedData);
+
+    /// <summary>The live entry for <paramref name="key"/>, or null when there is none or it has expired.</summary>
+    public PersistedEntry? Get(string key, long nowTicks) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM entries WHERE key = $key AND expires > $now;";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$now", nowTicks);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadEntry(reader) : null;
+    });
+
+    /// <summary>Whether a live row exists for <paramref name="key"/>.</summary>
+    public bool Exists(string key, long nowTicks) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM entries WHERE key = $key AND expires > $now;";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$now", nowTicks);
+        return command.ExecuteScalar() is not null;
+    });
+
+    /// <summary>Number of live rows.</summary>
+    public long Count(long nowTicks) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM entries WHERE expires > $now;";
+        command.Parameters.AddWithValue("$now", nowTicks);
+        return (long)command.ExecuteScalar()!;
+    });
+
+    /// <summary>Writes one entry in its own transaction.</summary>
+    public void Upsert(PersistedEntry entry) => Apply([LongTermWrite.Upsert(entry)]);
+
+    /// <summary>Deletes one row; returns whether there was one (live or expired).</summary>
+    public bool Delete(string key) => Write(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM entries WHERE key = $key;";
+        command.Parameters.AddWithValue("$key", key);
+        return command.ExecuteNonQuery() > 0;
+    });
+
+    /// <summary>Applies a batch of upserts and deletes in one transaction: all of them or, on failure, none.</summary>
+    public void Apply(IReadOnlyList<LongTermWrite> writes)
+    {
+        if (writes.Count == 0)
+        {
+            return;
+        }
+
+        Write(connection =>
+        {
+            using var transaction = connection.BeginTransaction();
+            using var upsert = connection.CreateCommand();
+            upsert.Transaction = transaction;
+            upsert.CommandText = $"INSERT OR REPLACE INTO entries ({Columns}) VALUES ($key, $kind, $payload, $compressed, $metadata, $priority, $created, $updated, $last_access, $expires, $access_count);";
+            var key = upsert.Parameters.Add("$key", SqliteType.Text);
+            var kind = upsert.Parameters.Add("$kind", SqliteType.Integer);
+            var payload = upsert.Parameters.Add("$payload", SqliteType.Blob);
+            var compressed = upsert.Parameters.Add("$compressed", SqliteType.Integer);
+            var metadata = upsert.Parameters.Add("$metadata", SqliteType.Blob);
+            var priority = upsert.Parameters.Add("$priority", SqliteType.Integer);
+            var created = upsert.Parameters.Add("$created", SqliteType.Integer);
+            var updated = upsert.Parameters.Add("$updated", SqliteType.Integer);
+            var lastAccess = upsert.Parameters.Add("$last_access", SqliteType.Integer);
+            var expires = upsert.Parameters.Add("$expires", SqliteType.Integer);
+            var accessCount = upsert.Parameters.Add("$access_count", SqliteType.Integer);
+            using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM entries WHERE key = $key;";
+            var deleteKey = delete.Parameters.Add("$key", SqliteType.Text);
+            upsert.Prepare();
+            delete.Prepare();
+            foreach (var write in writes)
+            {
+                if (write.Entry is not { } entry)
+                {
+                    deleteKey.Value = write.Key;
+                    delete.ExecuteNonQuery();
+                    continue;
+                }
+
+                var (bytes, isCompressed) = Compress(entry.Payload);
+                key.Value = entry.Key;
+                kind.Value = (int)entry.Kind;
+                payload.Value = bytes;
+                compressed.Value = isCompressed ? 1 : 0;
+                metadata.Value = (object?)entry.Metadata ?? DBNull.Value;
+                priority.Value = (int)entry.Priority;
+                created.Value = entry.CreatedTicks;
+                updated.Value = entry.UpdatedTicks;
+                lastAccess.Value = entry.LastAccessTicks;
+                expires.Value = entry.ExpiresTicks;
+                accessCount.Value = entry.AccessCount;
+                upsert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return 0;
+        });
+    }
+
+    /// <summary>Records access statistics for rows that exist; rows that do not are ignored.</summary>
+    public void UpdateAccess(IReadOnlyList<(string Key, long AccessCount, long LastAccessTicks)> updates)
+    {
+        if (updates.Count == 0)
+        {
+            return;
+        }
+
+        Write(connection =>
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE entries SET access_count = max(access_count, $count), last_access = max(last_access, $last) WHERE key = $key;";
+            var key = command.Parameters.Add("$key", SqliteType.Text);
+            var count = command.Parameters.Add("$count", SqliteType.Integer);
+            var last = command.Parameters.Add("$last", SqliteType.Integer);
+            command.Prepare();
+            foreach (var update in updates)
+            {
+                key.Value = update.Key;
+                count.Value = update.AccessCount;
+                last.Value = update.LastAccessTicks;
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return 0;
+        });
+    }
+
+    /// <summary>Deletes every row; returns how many live rows there were.</summary>
+    public long DeleteAll(long nowTicks) => Write(connection =>
+    {
+        using var transaction = connection.BeginTransaction();
+        using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        count.CommandText = "SELECT count(*) FROM entries WHERE expires > $now;";
+        count.Parameters.AddWithValue("$now", nowTicks);
+        var live = (long)count.ExecuteScalar()!;
+        using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = "DELETE FROM entries;";
+        delete.ExecuteNonQuery();
+        transaction.Commit();
+        return live;
+    });
+
+    /// <summary>Deletes up to <paramref name="max"/> expired rows; returns how many.</summary>
+    public int RemoveExpired(long nowTicks, int max) => Write(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM entries WHERE key IN (SELECT key FROM entries WHERE expires <= $now LIMIT $max);";
+        command.Parameters.AddWithValue("$now", nowTicks);
+        command.Parameters.AddWithValue("$max", max);
+        return command.ExecuteNonQuery();
+    });
+
+    /// <summary>
+    /// Live keys that start with <paramref name="prefix"/>, pass <paramref name="match"/> and sort (ordinally) after
+    /// <paramref name="after"/>, in the database's key order. The rows form one read snapshot.
+    /// </summary>
+    public List<string> Keys(string prefix, Func<string, bool> match, string? after, long nowTicks) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key FROM entries WHERE key >= $prefix AND expires > $now ORDER BY key;";
+        command.Parameters.AddWithValue("$prefix", prefix);
+        command.Parameters.AddWithValue("$now", nowTicks);
+        using var reader = command.ExecuteReader();
+        var keys = new List<string>();
+        while (reader.Read())
+        {
+            var key = reader.GetString(0);
+            if (!key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            if ((after is null || string.CompareOrdinal(key, after) > 0) && match(key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    });
+
+    /// <summary>Every live entry, read in one snapshot and handed to <paramref name="visit"/> row by row with its stored payload size (without the payload itself unless <paramref name="withPayload"/>).</summary>
+    public void ForEach(long nowTicks, bool withPayload, Action<PersistedEntry, long> visit) => Read(connection =>
+    {
+        using var transaction = connection.BeginTransaction(deferred: true);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = withPayload
+            ? $"SELECT {Columns} FROM entries WHERE expires > $now;"
+            : "SELECT key, kind, zeroblob(0), 0, metadata, priority, created, updated, last_access, expires, access_count, length(payload) FROM entries WHERE expires > $now;";
+        command.Parameters.AddWithValue("$now", nowTicks);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var entry = ReadEntry(reader);
+            visit(entry, withPayload ? entry.Payload.Length : reader.GetInt64(11));
+        }
+
+        return 0;
+    });
+
+    private (byte[] Bytes, bool Compressed) Compress(byte[] payload)
+    {
+        if (_compressionThreshold is not { } threshold || payload.Length < threshold)
+        {
+            return (payload, false);
+        }
+
+        var compressed = MessagePackSerializer.Serialize(payload, CompressionOptions);
+        return compressed.Length < payload.Length ? (compressed, true) : (payload, false);
+    }
+
+    private PersistedEntry ReadEntry(SqliteDataReader reader)
+    {
+        var key = reader.GetString(0);
+        var payload = (byte[])reader.GetValue(2);
+        if (reader.GetInt64(3) != 0)
+        {
+            try
+            {
+                payload = MessagePackSerializer.Deserialize<byte[]>(payload, CompressionOptions);
+            }
+            catch (MessagePackSerializationException ex)
+            {
+                throw new MemoryStorageException(key, $"The compressed value for key '{key}' in '{Path}' is corrupt: {ex.Message}", ex);
+            }
+        }
+
+        return new PersistedEntry(
+            key,
+            (MemoryEntryKind)reader.GetInt32(1),
+            payload,
+            reader.IsDBNull(4) ? null : (byte[])reader.GetValue(4),
+            (MemoryPriority)reader.GetInt32(5),
+            reader.GetInt64(6),
+            reader.GetInt64(7),
+            reader.GetInt64(8),
+            reader.GetInt64(9),
+            reader.GetInt64(10));
+    }
+}
