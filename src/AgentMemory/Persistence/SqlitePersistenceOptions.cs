@@ -101,6 +101,7 @@ public sealed class SqlitePersistenceOptions
         };
         copy.Consolidation.Interval = Consolidation.Interval;
         copy.Consolidation.CapacityThreshold = Consolidation.CapacityThreshold;
+        copy.Consolidation.CapacityCooldown = Consolidation.CapacityCooldown;
         copy.Consolidation.BatchSize = Consolidation.BatchSize;
         copy.Consolidation.MaxRetries = Consolidation.MaxRetries;
         foreach (var policy in Consolidation.Policies)

@@ -52,4 +52,32 @@ internal static class KeyRules
         ArgumentNullException.ThrowIfNull(key, paramName);
         throw new ArgumentException("A key must not be empty.", paramName);
     }
+
+    /// <summary>Whether <see cref="ValidateForRead"/> would accept the key.</summary>
+    public static bool IsValidForRead(string? key)
+    {
+        try
+        {
+            ValidateForRead(key!);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether <see cref="ValidateForWrite"/> would accept the key.</summary>
+    public static bool IsValidForWrite(string? key)
+    {
+        try
+        {
+            ValidateForWrite(key!);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

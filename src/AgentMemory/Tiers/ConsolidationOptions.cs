@@ -13,6 +13,9 @@ public sealed class ConsolidationOptions
     /// </summary>
     public double? CapacityThreshold { get; set; } = 0.9;
 
+    /// <summary>The least time between two capacity-triggered passes, so a full hot tier does not consolidate continuously. Default 30 seconds.</summary>
+    public TimeSpan CapacityCooldown { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many entries one transfer batch moves. Default 500.</summary>
     public int BatchSize { get; set; } = 500;
 
@@ -37,6 +40,11 @@ public sealed class ConsolidationOptions
         if (CapacityThreshold is { } threshold && (double.IsNaN(threshold) || threshold <= 0 || threshold > 1))
         {
             errors.Add($"Consolidation.CapacityThreshold must be in (0, 1] or null, but was {threshold}.");
+        }
+
+        if (CapacityCooldown < TimeSpan.Zero)
+        {
+            errors.Add($"Consolidation.CapacityCooldown must not be negative, but was {CapacityCooldown}.");
         }
 
         if (BatchSize < 1)

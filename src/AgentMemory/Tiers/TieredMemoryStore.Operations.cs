@@ -1,0 +1,256 @@
+using AgentMemory.Persistence;
+using AgentMemory.Storage;
+
+namespace AgentMemory.Tiers;
+
+// IMemoryOperations: each operation promotes its key into the hot tier, runs there atomically, and is persisted.
+public sealed partial class TieredMemoryStore
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// The keys' stripes are held for the whole batch. In <see cref="DurabilityMode.WriteThrough"/> every successful
+    /// item is committed to the long-term tier in one transaction before the call completes; if that commit fails, the
+    /// hot tier is put back as it was and a <see cref="MemoryStorageException"/> is thrown.
+    /// </remarks>
+    public ValueTask<MemoryBatchResult> ExecuteBatchAsync(IEnumerable<MemoryBatchOperation> operations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var list = operations.ToList();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentNullException(nameof(operations), $"The batch operation at index {i} is null.");
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        var stripes = list.Select(o => StripeIndex(o.Key ?? string.Empty)).Distinct().Order().ToArray();
+        var outcomes = new MemoryBatchOutcome[list.Count];
+        var taken = 0;
+        try
+        {
+            for (; taken < stripes.Length; taken++)
+            {
+                Monitor.Enter(_stripes[stripes[taken]]);
+            }
+
+            ThrowIfDisposed();
+            var befores = new Dictionary<string, PersistedEntry?>(StringComparer.Ordinal);
+            var touched = new List<string>();
+            for (var i = 0; i < list.Count; i++)
+            {
+                var operation = list[i];
+                var key = operation.Key;
+                var valid = operation.Kind == MemoryBatchOperationKind.Store ? KeyRules.IsValidForWrite(key) : KeyRules.IsValidForRead(key);
+                if (valid && !befores.ContainsKey(key))
+                {
+                    befores[key] = _hot.Export(key);
+                }
+
+                if (operation.Kind == MemoryBatchOperationKind.Delete && valid && !_hot.TryPeek(key, out _, out _))
+                {
+                    EnsureHotLocked(key, countAccess: false);
+                }
+
+                var single = Sync(_hot.ExecuteBatchAsync([operation], cancellationToken)).Outcomes[0];
+                outcomes[i] = single with { Index = i };
+                if (single.Status != MemoryBatchStatus.Failed)
+                {
+                    touched.Add(key);
+                }
+            }
+
+            PersistBatchLocked(touched.Distinct(StringComparer.Ordinal).ToList(), befores);
+        }
+        finally
+        {
+            for (var i = taken - 1; i >= 0; i--)
+            {
+                Monitor.Exit(_stripes[stripes[i]]);
+            }
+        }
+
+        AfterWrite();
+        return new(new MemoryBatchResult(outcomes));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<string, T>> RetrieveManyAsync<T>(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var result = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (ReadValue(key, cancellationToken) is { } bytes)
+            {
+                result[key] = Deserialize<T>(key, bytes);
+            }
+        }
+
+        return new(result);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> DeleteManyAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var list = keys.ToList();
+        foreach (var key in list)
+        {
+            KeyRules.ValidateForRead(key, nameof(keys));
+        }
+
+        long deleted = 0;
+        foreach (var key in list.Distinct(StringComparer.Ordinal))
+        {
+            if (await DeleteAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> IncrementAsync(string key, long amount = 1, CancellationToken cancellationToken = default) =>
+        new(WriteOp(key, cancellationToken, (key, amount), static (hot, a) => Sync(hot.IncrementAsync(a.key, a.amount))));
+
+    /// <inheritdoc />
+    public ValueTask<long> DecrementAsync(string key, long amount = 1, CancellationToken cancellationToken = default) =>
+        new(WriteOp(key, cancellationToken, (key, amount), static (hot, a) => Sync(hot.DecrementAsync(a.key, a.amount))));
+
+    /// <inheritdoc />
+    public ValueTask<bool> CompareAndSwapAsync<T>(string key, T expected, T newValue, CancellationToken cancellationToken = default) =>
+        new(WriteOp(key, cancellationToken, (key, expected, newValue), static (hot, a) => Sync(hot.CompareAndSwapAsync(a.key, a.expected, a.newValue))));
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<string, T>> GetHashAsync<T>(string key, CancellationToken cancellationToken = default) =>
+        new(ReadOp(key, cancellationToken, key, static (hot, k) => Sync(hot.GetHashAsync<T>(k))));
+
+    /// <inheritdoc />
+    public ValueTask SetHashAsync<T>(string key, IReadOnlyDictionary<string, T> fields, MemoryEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        WriteOp(key, cancellationToken, (key, fields, options), static (hot, a) =>
+        {
+            Sync(hot.SetHashAsync(a.key, a.fields, a.options));
+            return 0;
+        }, ensureHot: false);
+        return default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<MemoryLookup<T>> GetHashFieldAsync<T>(string key, string field, CancellationToken cancellationToken = default) =>
+        new(ReadOp(key, cancellationToken, (key, field), static (hot, a) => Sync(hot.GetHashFieldAsync<T>(a.key, a.field))));
+
+    /// <inheritdoc />
+    public ValueTask<bool> SetHashFieldAsync<T>(string key, string field, T value, CancellationToken cancellationToken = default) =>
+        new(WriteOp(key, cancellationToken, (key, field, value), static (hot, a) => Sync(hot.SetHashFieldAsync(a.key, a.field, a.value))));
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeleteHashFieldAsync(string key, string field, CancellationToken cancellationToken = default) =>
+        new(WriteOp(key, cancellationToken, (key, field), static (hot, a) => Sync(hot.DeleteHashFieldAsync(a.key, a.field))));
+
+    /// <inheritdoc />
+    public ValueTask<long> GetHashLengthAsync(string key, CancellationToken cancellationToken = default) =>
+        new(ReadOp(key, cancellationToken, key, static (hot, k) => Sync(hot.GetHashLengthAsync(k))));
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<T>> GetListAsync<T>(string key, CancellationToken cancellationToken = default) =>
+        new(ReadOp(key, cancellationToken, key, static (hot, k) => Sync(hot.GetListAsync<T>(k))));
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<T>> GetListRangeAsync<T>(string key, Range range, CancellationToken cancellationToken = default) =>
+        new(ReadOp(key, cancellationToken, (key, range), static (hot, a) => Sync(hot.GetListRangeAsync<T>(a.key, a.range))));
+
+    /// <inheritdoc />
+    public ValueTask<long> AppendToListAsync<T>(string key, IEnumerable<T> values, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new(WriteOp(key, cancellationToken, (key, values), static (hot, a) => Sync(hot.AppendToListAsync(a.key, a.values))));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> GetListLengthAsync(string key, CancellationToken cancellationToken = default) =>
+        new(ReadOp(key, cancellationToken, key, static (hot, k) => Sync(hot.GetListLengthAsync(k))));
+
+    private TResult WriteOp<TArg, TResult>(string key, CancellationToken cancellationToken, TArg arg, Func<InMemoryStore, TArg, TResult> operation, bool ensureHot = true)
+    {
+        KeyRules.ValidateForWrite(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        return Mutate(key, ensureHot, arg, operation);
+    }
+
+    /// <summary>Runs a hot-tier read after promoting the key from below when the hot tier lacks it.</summary>
+    private TResult ReadOp<TArg, TResult>(string key, CancellationToken cancellationToken, TArg arg, Func<InMemoryStore, TArg, TResult> operation)
+    {
+        KeyRules.ValidateForRead(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        if (!_hot.TryPeek(key, out _, out _))
+        {
+            lock (StripeOf(key))
+            {
+                ThrowIfDisposed();
+                EnsureHotLocked(key, countAccess: false);
+            }
+
+            AfterWrite();
+        }
+
+        return operation(_hot, arg);
+    }
+
+    /// <summary>Persists every key a batch changed; in write-through mode in one transaction. Caller holds the keys' stripes.</summary>
+    private void PersistBatchLocked(List<string> keys, Dictionary<string, PersistedEntry?> befores)
+    {
+        if (_options.Durability != DurabilityMode.WriteThrough)
+        {
+            foreach (var key in keys)
+            {
+                PersistLocked(key, befores.GetValueOrDefault(key));
+            }
+
+            return;
+        }
+
+        var writes = new List<(string Key, PendingWrite Write)>(keys.Count);
+        foreach (var key in keys)
+        {
+            _evicted.TryRemove(key, out _);
+            var current = _hot.Export(key);
+            var write = new PendingWrite(current);
+            _pending[key] = write;
+            writes.Add((key, write));
+        }
+
+        try
+        {
+            foreach (var key in keys)
+            {
+                if (_archive is not null && _archive.Contains(key))
+                {
+                    _archive.Remove(key);
+                }
+            }
+
+            FlushKeys(keys);
+        }
+        catch (MemoryStorageException)
+        {
+            foreach (var (key, write) in writes)
+            {
+                _pending.TryRemove(new KeyValuePair<string, PendingWrite>(key, write));
+                Restore(key, befores.GetValueOrDefault(key));
+            }
+
+            throw;
+        }
+    }
+
+    private int StripeIndex(string key) => key.GetHashCode() & (StripeCount - 1);
+}

@@ -1,0 +1,330 @@
+using AgentMemory.Persistence;
+using AgentMemory.Persistence.Sqlite;
+using AgentMemory.Storage;
+
+namespace AgentMemory.Tiers;
+
+// Moving entries between tiers: the read-through lookup with promotion, persisting a key after a hot write, the
+// hand-down of evicted entries, and the write buffer.
+public sealed partial class TieredMemoryStore
+{
+    /// <summary>
+    /// Makes sure a live entry for <paramref name="key"/> is in the hot tier if any tier holds one, promoting it from
+    /// below. Caller holds the key's stripe.
+    /// </summary>
+    /// <returns>True when the hot tier now holds the key.</returns>
+    private bool EnsureHotLocked(string key, bool countAccess)
+    {
+        if (_hot.TryPeek(key, out _, out _))
+        {
+            return true;
+        }
+
+        var below = FindBelowLocked(key, out var fromArchive);
+        if (below is null)
+        {
+            return false;
+        }
+
+        if (fromArchive)
+        {
+            // An archive hit comes back to the long-term tier first, durably, then leaves the archive.
+            _longTerm.Upsert(below);
+            _archive!.Remove(key);
+        }
+
+        if (countAccess)
+        {
+            below = below with { AccessCount = below.AccessCount + 1, LastAccessTicks = NowTicks() };
+        }
+
+        try
+        {
+            if (_hot.Install(below))
+            {
+                Interlocked.Increment(ref _promotions);
+            }
+        }
+        catch (MemoryCapacityException)
+        {
+            // Larger than the hot tier's whole budget: serve it from below without promoting.
+            return false;
+        }
+
+        return _hot.TryPeek(key, out _, out _);
+    }
+
+    /// <summary>The live entry for a key in the tiers below the hot one (hand-downs in flight, buffered writes, long-term, archive). Caller holds the key's stripe.</summary>
+    private PersistedEntry? FindBelowLocked(string key, out bool fromArchive)
+    {
+        fromArchive = false;
+        var now = NowTicks();
+        if (_evicted.TryGetValue(key, out var evicted))
+        {
+            return evicted.IsExpiredAt(now) ? null : PayloadCodec.ToPersisted(key, evicted, 0, 0);
+        }
+
+        if (_pending.TryGetValue(key, out var pending))
+        {
+            return pending.Entry is { } entry && !entry.IsExpiredAt(now) ? entry : null;
+        }
+
+        if (_longTerm.Get(key, now) is { } row)
+        {
+            return row;
+        }
+
+        if (_archive is not null && _archive.TryGet(key, now, out var archived) && archived is not null)
+        {
+            fromArchive = true;
+            return archived;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Brings the tiers below in line with the hot tier's current version of <paramref name="key"/> (written or
+    /// deleted), as the durability mode says. On failure restores the hot tier to <paramref name="before"/> and throws.
+    /// Caller holds the key's stripe.
+    /// </summary>
+    private void PersistLocked(string key, PersistedEntry? before)
+    {
+        _evicted.TryRemove(key, out _);
+        var current = _hot.Export(key);
+        try
+        {
+            if (_archive is not null && _archive.Contains(key))
+            {
+                _archive.Remove(key);
+            }
+
+            switch (_options.Durability)
+            {
+                case DurabilityMode.WriteThrough:
+                    {
+                        var write = current is null ? new PendingWrite(null) : new PendingWrite(current);
+                        _pending[key] = write;
+                        try
+                        {
+                            FlushKeys([key]);
+                        }
+                        catch (MemoryStorageException)
+                        {
+                            _pending.TryRemove(new KeyValuePair<string, PendingWrite>(key, write));
+                            throw;
+                        }
+
+                        break;
+                    }
+
+                case DurabilityMode.WriteBehind:
+                    _pending[key] = current is null ? PendingWrite.Delete : new PendingWrite(current);
+                    break;
+
+                default:
+                    // The hot tier is the only copy now; anything below is stale.
+                    _pending[key] = PendingWrite.Delete;
+                    break;
+            }
+        }
+        catch (MemoryStorageException)
+        {
+            Restore(key, before);
+            throw;
+        }
+
+        if (_options.Durability != DurabilityMode.WriteThrough && _pending.Count >= _options.WriteBehindBatchSize)
+        {
+            FlushPending(force: false);
+        }
+    }
+
+    /// <summary>Puts the hot tier's entry for a key back to an earlier version after a failed persist. Caller holds the key's stripe.</summary>
+    private void Restore(string key, PersistedEntry? before)
+    {
+        if (_hot.TryPeek(key, out var state, out _))
+        {
+            _hot.RemoveIfCurrent(key, state);
+        }
+
+        if (before is not null)
+        {
+            _hot.Install(before);
+        }
+    }
+
+    /// <summary>The eviction hook: runs under the hot tier's stripe lock for the evicted key.</summary>
+    private void OnEvicting(MemoryEntry entry, EntryState state)
+    {
+        if (_options.Durability == DurabilityMode.None)
+        {
+            _evicted[entry.Key] = state;
+        }
+        else if (entry.AccessCount > 0)
+        {
+            _accessUpdates.Enqueue((entry.Key, entry.AccessCount, Math.Max(entry.LastAccessTicks, NowTicks())));
+        }
+    }
+
+    /// <summary>Hands evicted entries down to the long-term tier (mode <see cref="DurabilityMode.None"/>) and records access statistics of evicted entries.</summary>
+    private void DrainEvictions()
+    {
+        if (!_evicted.IsEmpty)
+        {
+            foreach (var (key, state) in _evicted)
+            {
+                lock (StripeOf(key))
+                {
+                    if (!_evicted.TryGetValue(key, out var current) || !ReferenceEquals(current, state))
+                    {
+                        continue;
+                    }
+
+                    if (!_hot.TryPeek(key, out _, out _) && !state.IsExpiredAt(NowTicks()))
+                    {
+                        _pending[key] = new PendingWrite(PayloadCodec.ToPersisted(key, state, 0, 0));
+                        Interlocked.Increment(ref _demotions);
+                    }
+
+                    _evicted.TryRemove(new KeyValuePair<string, EntryState>(key, state));
+                }
+            }
+        }
+
+        if (!_accessUpdates.IsEmpty)
+        {
+            var updates = new List<(string, long, long)>();
+            while (updates.Count < 10_000 && _accessUpdates.TryDequeue(out var update))
+            {
+                updates.Add(update);
+            }
+
+            try
+            {
+                _longTerm.UpdateAccess(updates);
+                Interlocked.Add(ref _demotions, updates.Count);
+            }
+            catch (MemoryStorageException ex)
+            {
+                TierLog.AccessUpdateFailed(_logger, ex, updates.Count);
+            }
+        }
+    }
+
+    /// <summary>Commits the buffered writes of the given keys in one transaction, each only if it is still the newest for its key.</summary>
+    private void FlushKeys(IReadOnlyCollection<string> keys)
+    {
+        lock (_flushGate)
+        {
+            var batch = new List<(string Key, PendingWrite Write)>(keys.Count);
+            foreach (var key in keys)
+            {
+                if (_pending.TryGetValue(key, out var write))
+                {
+                    batch.Add((key, write));
+                }
+            }
+
+            Commit(batch);
+        }
+    }
+
+    /// <summary>Commits buffered writes in batches: all of them when <paramref name="force"/>, else what is buffered now.</summary>
+    /// <exception cref="MemoryStorageException">The long-term tier failed; the writes stay buffered.</exception>
+    private void FlushPending(bool force)
+    {
+        if (_pending.IsEmpty)
+        {
+            return;
+        }
+
+        if (!force && !Monitor.TryEnter(_flushGate))
+        {
+            return;
+        }
+
+        if (force)
+        {
+            Monitor.Enter(_flushGate);
+        }
+
+        try
+        {
+            var batch = new List<(string Key, PendingWrite Write)>();
+            foreach (var (key, write) in _pending)
+            {
+                batch.Add((key, write));
+                if (batch.Count >= Math.Max(_options.WriteBehindBatchSize, 1_000))
+                {
+                    Commit(batch);
+                    batch.Clear();
+                }
+            }
+
+            Commit(batch);
+        }
+        finally
+        {
+            Monitor.Exit(_flushGate);
+        }
+    }
+
+    /// <summary>Writes a batch and then drops each buffered write that was not replaced meanwhile. Caller holds the flush gate.</summary>
+    private void Commit(List<(string Key, PendingWrite Write)> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var writes = new List<LongTermWrite>(batch.Count);
+        foreach (var (key, write) in batch)
+        {
+            writes.Add(write.Entry is { } entry ? LongTermWrite.Upsert(entry) : LongTermWrite.Delete(key));
+        }
+
+        _longTerm.Apply(writes);
+        foreach (var (key, write) in batch)
+        {
+            _pending.TryRemove(new KeyValuePair<string, PendingWrite>(key, write));
+        }
+    }
+
+    private void OnFlushTimer()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            DrainEvictions();
+            FlushPending(force: false);
+        }
+        catch (Exception ex) when (ex is MemoryStorageException or ObjectDisposedException)
+        {
+            TierLog.FlushFailed(_logger, ex, _pending.Count);
+        }
+    }
+
+    private void OnSweepTimer()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = NowTicks();
+            _longTerm.RemoveExpired(now, _options.MaxExpirationsPerScan);
+            _archive?.RemoveExpired(now);
+        }
+        catch (Exception ex) when (ex is MemoryStorageException or ObjectDisposedException)
+        {
+            TierLog.SweepFailed(_logger, ex);
+        }
+    }
+}

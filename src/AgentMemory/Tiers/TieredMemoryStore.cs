@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using AgentMemory.Persistence;
+using AgentMemory.Persistence.Sqlite;
+using AgentMemory.Serialization;
+using AgentMemory.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AgentMemory.Tiers;
+
+/// <summary>
+/// A memory in three tiers: the in-process hot tier (<see cref="InMemoryStore"/>) over a durable SQLite long-term
+/// tier and an optional archive of compressed segment files. It implements <see cref="IMemoryStore"/>,
+/// <see cref="IMemoryOperations"/> and <see cref="ITieredMemoryStore"/>, and is what
+/// <c>services.AddAgentMemory().AddSqlitePersistence(...)</c> registers.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Reads go hot → long-term → archive; a hit below the hot tier is promoted into it (an archive hit is also brought
+/// back to the long-term tier). A hot hit takes no lock. Every write is applied to the hot tier and then to the
+/// long-term tier as <see cref="SqlitePersistenceOptions.Durability"/> says. Writers of one key serialize on one of
+/// a fixed set of lock stripes spanning all tiers, so an entry is never in two tiers with different values.
+/// </para>
+/// <para>
+/// When the hot tier evicts an entry it is handed down, never dropped: in the durable modes it is already in the
+/// long-term tier; with <see cref="DurabilityMode.None"/> it is written there. Consolidation (timed, on capacity,
+/// or manual) moves entries by policy.
+/// </para>
+/// <para>All members are thread-safe. Dispose the store (preferably with <see cref="DisposeAsync"/>) to flush
+/// buffered writes and close the database.</para>
+/// </remarks>
+public sealed partial class TieredMemoryStore : ITieredMemoryStore, IMemoryOperations, IAsyncDisposable, IDisposable
+{
+    private const int StripeCount = 64;
+
+    private readonly InMemoryStore _hot;
+    private readonly SqliteLongTermStore _longTerm;
+    private readonly IArchiveTier? _archive;
+    private readonly SqlitePersistenceOptions _options;
+    private readonly IReadOnlyList<IConsolidationPolicy> _policies;
+    private readonly TimeProvider _time;
+    private readonly IMemorySerializer _serializer;
+    private readonly ILogger _logger;
+    private readonly object[] _stripes;
+    private readonly ConcurrentDictionary<string, PendingWrite> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, EntryState> _evicted = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Key, long AccessCount, long LastAccessTicks)> _accessUpdates = new();
+    private readonly StripedCounter _hits = new();
+    private readonly StripedCounter _misses = new();
+    private readonly object _flushGate = new();
+    private readonly ITimer? _flushTimer;
+    private readonly ITimer _sweepTimer;
+    private readonly ITimer? _consolidationTimer;
+    private long _promotions;
+    private long _demotions;
+    private long _archived;
+    private int _consolidating;
+    private volatile bool _disposed;
+
+    private TieredMemoryStore(InMemoryStore hot, SqliteLongTermStore longTerm, IArchiveTier? archive, SqlitePersistenceOptions options, TimeProvider time, ILogger logger)
+    {
+        _hot = hot;
+        _longTerm = longTerm;
+        _archive = archive;
+        _options = options;
+        _policies = options.Consolidation.Policies.Count > 0 ? [.. options.Consolidation.Policies] : ConsolidationPolicies.Default;
+        _time = time;
+        _serializer = hot.Serializer;
+        _logger = logger;
+        _stripes = new object[StripeCount];
+        for (var i = 0; i < _stripes.Length; i++)
+        {
+            _stripes[i] = new object();
+        }
+
+        _hot.Evicting = OnEvicting;
+        var weak = new WeakReference<TieredMemoryStore>(this);
+        if (options.Durability == DurabilityMode.WriteBehind || options.Durability == DurabilityMode.None)
+        {
+            _flushTimer = time.CreateTimer(static s => Target(s)?.OnFlushTimer(), weak, options.WriteBehindDelay, options.WriteBehindDelay);
+        }
+
+        _sweepTimer = time.CreateTimer(static s => Target(s)?.OnSweepTimer(), weak, options.ExpirationScanInterval, options.ExpirationScanInterval);
+        if (options.Consolidation.Interval is { } interval)
+        {
+            _consolidationTimer = time.CreateTimer(static s => Target(s)?.OnConsolidationTimer(), weak, interval, interval);
+        }
+    }
+
+    /// <summary>
+    /// Opens a tiered memory: the long-term database (created when missing) and the archive directory, with an empty
+    /// hot tier in front of them. Entries already on disk are read on demand.
+    /// </summary>
+    /// <param name="persistence">The durable tiers' settings, copied now. <see cref="SqlitePersistenceOptions.Path"/> is required.</param>
+    /// <param name="hotTier">The hot tier's capacity and sweep settings, copied now; null for the defaults.</param>
+    /// <param name="timeProvider">The clock for TTLs, flushes, sweeps and consolidation; null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="serializer">The value serializer; null for <see cref="MessagePackMemorySerializer.Default"/>.</param>
+    /// <param name="loggerFactory">Where to log background failures; null for none.</param>
+    /// <returns>The open store; dispose it to flush and close.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    /// <exception cref="MemoryStorageException">The database or archive cannot be opened: not a SQLite file, another application's database, an unsupported version, or corrupt.</exception>
+    public static TieredMemoryStore Open(SqlitePersistenceOptions persistence, HotTierOptions? hotTier = null, TimeProvider? timeProvider = null, IMemorySerializer? serializer = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(persistence);
+        var options = persistence.Clone();
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(persistence));
+        }
+
+        var time = timeProvider ?? TimeProvider.System;
+        var hot = new InMemoryStore(hotTier, time, serializer, loggerFactory?.CreateLogger<InMemoryStore>());
+        SqliteLongTermStore? longTerm = null;
+        try
+        {
+            longTerm = SqliteLongTermStore.Open(options.Path, options.Durability == DurabilityMode.WriteThrough, options.CompressionThreshold, options.VerifyOnOpen);
+            IArchiveTier? archive = null; // wired to the archive segments in the next commit
+            return new TieredMemoryStore(hot, longTerm, archive, options, time, (ILogger?)loggerFactory?.CreateLogger<TieredMemoryStore>() ?? NullLogger.Instance);
+        }
+        catch
+        {
+            longTerm?.Dispose();
+            hot.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The durability mode writes follow.</summary>
+    public DurabilityMode Durability => _options.Durability;
+
+    /// <summary>The long-term database file.</summary>
+    public string DatabasePath => _longTerm.Path;
+
+    /// <summary>The serializer values are stored with.</summary>
+    public IMemorySerializer Serializer => _serializer;
+
+    internal InMemoryStore Hot => _hot;
+
+    internal SqliteLongTermStore LongTerm => _longTerm;
+
+    private static TieredMemoryStore? Target(object? state) =>
+        ((WeakReference<TieredMemoryStore>)state!).TryGetTarget(out var store) ? store : null;
+
+    private long NowTicks() => _time.GetUtcNow().UtcTicks;
+
+    private object StripeOf(string key) => _stripes[key.GetHashCode() & (StripeCount - 1)];
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Flushes buffered writes, stops the timers and closes the tiers.</summary>
+    /// <exception cref="MemoryStorageException">The final flush failed; the database is still closed, and the buffered writes are lost (they are logged).</exception>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _flushTimer?.Dispose();
+        _sweepTimer.Dispose();
+        _consolidationTimer?.Dispose();
+        try
+        {
+            DrainEvictions();
+            FlushPending(force: true);
+        }
+        finally
+        {
+            _disposed = true;
+            _hot.Evicting = null;
+            _hot.Dispose();
+            _archive?.Dispose();
+            _longTerm.Dispose();
+        }
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return default;
+    }
+}
