@@ -240,7 +240,7 @@ public sealed partial class TieredMemoryStore
 
             FlushKeys(keys);
         }
-        catch (MemoryStorageException)
+        catch
         {
             foreach (var (key, write) in writes)
             {

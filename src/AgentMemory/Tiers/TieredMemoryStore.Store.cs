@@ -17,6 +17,7 @@ public sealed partial class TieredMemoryStore
         KeyRules.ValidateForWrite(key);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
+        CheckTier(key, options);
         if (options?.Tier == MemoryTier.LongTerm)
         {
             StoreLongTerm(key, _serializer.Serialize(value), options);
@@ -33,6 +34,7 @@ public sealed partial class TieredMemoryStore
         KeyRules.ValidateForWrite(key);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
+        CheckTier(key, options);
         if (options?.Tier == MemoryTier.LongTerm)
         {
             StoreLongTerm(key, value.ToArray(), options);
@@ -220,6 +222,15 @@ public sealed partial class TieredMemoryStore
         }
     }
 
+    /// <summary>Rejects a tier no write may target, with the tiered store's message.</summary>
+    private void CheckTier(string key, MemoryEntryOptions? options)
+    {
+        if (options?.Tier is { } tier && tier != MemoryTier.ShortTerm && tier != MemoryTier.LongTerm)
+        {
+            InMemoryStore.ResolveOptions(key, options, NowTicks(), allowLowerTiers: true);
+        }
+    }
+
     /// <summary>Writes a value straight to the long-term tier, durably, and drops any copy from the hot tier.</summary>
     private void StoreLongTerm(string key, byte[] bytes, MemoryEntryOptions options)
     {
@@ -236,7 +247,7 @@ public sealed partial class TieredMemoryStore
             {
                 FlushKeys([key]);
             }
-            catch (MemoryStorageException)
+            catch
             {
                 _pending.TryRemove(new KeyValuePair<string, PendingWrite>(key, write));
                 throw;

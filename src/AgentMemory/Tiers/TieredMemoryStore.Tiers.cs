@@ -109,7 +109,7 @@ public sealed partial class TieredMemoryStore
                         {
                             FlushKeys([key]);
                         }
-                        catch (MemoryStorageException)
+                        catch
                         {
                             _pending.TryRemove(new KeyValuePair<string, PendingWrite>(key, write));
                             throw;
@@ -128,7 +128,7 @@ public sealed partial class TieredMemoryStore
                     break;
             }
         }
-        catch (MemoryStorageException)
+        catch
         {
             Restore(key, before);
             throw;
@@ -161,7 +161,12 @@ public sealed partial class TieredMemoryStore
         {
             _evicted[entry.Key] = state;
         }
-        else if (entry.AccessCount > 0)
+        else
+        {
+            Interlocked.Increment(ref _demotions);
+        }
+
+        if (_options.Durability != DurabilityMode.None && entry.AccessCount > 0)
         {
             _accessUpdates.Enqueue((entry.Key, entry.AccessCount, Math.Max(entry.LastAccessTicks, NowTicks())));
         }
@@ -203,7 +208,6 @@ public sealed partial class TieredMemoryStore
             try
             {
                 _longTerm.UpdateAccess(updates);
-                Interlocked.Add(ref _demotions, updates.Count);
             }
             catch (MemoryStorageException ex)
             {

@@ -162,7 +162,13 @@ public sealed partial class TieredMemoryStore : ITieredMemoryStore, IMemoryOpera
         _consolidationTimer?.Dispose();
         try
         {
+            RecordHotAccessStatistics();
             DrainEvictions();
+            while (!_accessUpdates.IsEmpty)
+            {
+                DrainEvictions();
+            }
+
             FlushPending(force: true);
         }
         finally
@@ -172,6 +178,23 @@ public sealed partial class TieredMemoryStore : ITieredMemoryStore, IMemoryOpera
             _hot.Dispose();
             _archive?.Dispose();
             _longTerm.Dispose();
+        }
+    }
+
+    /// <summary>Queues the access statistics of the hot tier's entries for the long-term rows (durable modes), so they survive a restart.</summary>
+    private void RecordHotAccessStatistics()
+    {
+        if (_options.Durability == DurabilityMode.None)
+        {
+            return;
+        }
+
+        foreach (var (entry, _) in _hot.EnumerateLive(recordAccess: true))
+        {
+            if (entry.AccessCount > 0)
+            {
+                _accessUpdates.Enqueue((entry.Key, entry.AccessCount, Math.Max(entry.LastAccessTicks, 1)));
+            }
         }
     }
 
