@@ -3,7 +3,7 @@ using AgentMemory.Persistence;
 namespace AgentMemory.Storage;
 
 // The seams the tiered store uses to move entries in and out of the hot tier with their bookkeeping.
-public sealed partial class InMemoryStore
+public sealed partial class InMemoryStore : ISnapshotStore
 {
     /// <summary>
     /// Called under the key's stripe lock just before an entry is evicted, with the entry and its last version, so a
@@ -104,4 +104,75 @@ public sealed partial class InMemoryStore
 
     /// <summary>The number of live entries.</summary>
     internal long Count => Volatile.Read(ref _count);
+
+    /// <inheritdoc />
+    PersistedEntry? ISnapshotStore.ExportEntry(string key) => Export(key);
+
+    /// <inheritdoc />
+    void ISnapshotStore.ImportEntry(PersistedEntry entry)
+    {
+        lock (_stripes[StripeOf(entry.Key)])
+        {
+            if (TryPeek(entry.Key, out var state, out _))
+            {
+                RemoveIfCurrent(entry.Key, state);
+            }
+
+            Install(entry);
+        }
+    }
+
+    /// <inheritdoc />
+    EntrySnapshot ISnapshotStore.ExportAll()
+    {
+        var entries = new List<PersistedEntry>();
+        WithAllStripes(() =>
+        {
+            foreach (var (entry, state) in EnumerateLive(recordAccess: false))
+            {
+                entries.Add(PayloadCodec.ToPersisted(entry.Key, state, entry.LastAccessTicks, entry.AccessCount));
+            }
+        });
+        return new EntrySnapshot(entries);
+    }
+
+    /// <inheritdoc />
+    long ISnapshotStore.ReplaceAll(IReadOnlyList<PersistedEntry> entries)
+    {
+        long kept = 0;
+        WithAllStripes(() =>
+        {
+            ClearCore();
+            foreach (var entry in entries)
+            {
+                if (Install(entry))
+                {
+                    kept++;
+                }
+            }
+        });
+        return kept;
+    }
+
+    private void WithAllStripes(Action action)
+    {
+        ThrowIfDisposed();
+        var taken = 0;
+        try
+        {
+            for (; taken < _stripes.Length; taken++)
+            {
+                Monitor.Enter(_stripes[taken]);
+            }
+
+            action();
+        }
+        finally
+        {
+            for (var i = taken - 1; i >= 0; i--)
+            {
+                Monitor.Exit(_stripes[i]);
+            }
+        }
+    }
 }

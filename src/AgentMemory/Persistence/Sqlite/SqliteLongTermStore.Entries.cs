@@ -221,6 +221,59 @@ internal sealed partial class SqliteLongTermStore
         return 0;
     });
 
+    /// <summary>Opens a point-in-time cursor over every live row (its own connection; the snapshot is fixed on return).</summary>
+    public SqliteSnapshot OpenSnapshot(long nowTicks)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            return new SqliteSnapshot(connection, $"SELECT {Columns} FROM entries WHERE expires > $now ORDER BY key;", nowTicks, ReadEntry);
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw new MemoryStorageException($"The long-term tier '{Path}' could not open a snapshot: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Replaces every row with <paramref name="entries"/> in one transaction: all of them or, on failure, nothing changes.</summary>
+    public void ReplaceAll(IEnumerable<PersistedEntry> entries) => Write(connection =>
+    {
+        using var transaction = connection.BeginTransaction();
+        using (var clear = connection.CreateCommand())
+        {
+            clear.Transaction = transaction;
+            clear.CommandText = "DELETE FROM entries;";
+            clear.ExecuteNonQuery();
+        }
+
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"INSERT OR REPLACE INTO entries ({Columns}) VALUES ($key, $kind, $payload, $compressed, $metadata, $priority, $created, $updated, $last_access, $expires, $access_count);";
+        foreach (var entry in entries)
+        {
+            var (bytes, isCompressed) = Compress(entry.Payload);
+            insert.Parameters.Clear();
+            insert.Parameters.AddWithValue("$key", entry.Key);
+            insert.Parameters.AddWithValue("$kind", (int)entry.Kind);
+            insert.Parameters.AddWithValue("$payload", bytes);
+            insert.Parameters.AddWithValue("$compressed", isCompressed ? 1 : 0);
+            insert.Parameters.AddWithValue("$metadata", (object?)entry.Metadata ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$priority", (int)entry.Priority);
+            insert.Parameters.AddWithValue("$created", entry.CreatedTicks);
+            insert.Parameters.AddWithValue("$updated", entry.UpdatedTicks);
+            insert.Parameters.AddWithValue("$last_access", entry.LastAccessTicks);
+            insert.Parameters.AddWithValue("$expires", entry.ExpiresTicks);
+            insert.Parameters.AddWithValue("$access_count", entry.AccessCount);
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return 0;
+    });
+
     private (byte[] Bytes, bool Compressed) Compress(byte[] payload)
     {
         if (_compressionThreshold is not { } threshold || payload.Length < threshold)
