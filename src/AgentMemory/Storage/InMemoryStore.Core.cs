@@ -36,7 +36,9 @@ public sealed partial class InMemoryStore
 
                     if (!entry.Touched)
                     {
+                        // The first read since the last consolidation pass records its time; later ones only count.
                         entry.Touched = true;
+                        entry.LastAccessTicks = NowTicks();
                     }
 
                     entry.AccessCount++;

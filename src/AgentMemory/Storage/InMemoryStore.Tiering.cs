@@ -77,7 +77,7 @@ public sealed partial class InMemoryStore : ISnapshotStore
 
     /// <summary>
     /// The live entries at this moment (each one's current version; the set is not a point-in-time snapshot unless
-    /// writers are held off). Records an observed access as the entry's last access time and clears the mark.
+    /// writers are held off). With <paramref name="recordAccess"/>, clears each entry's read mark so the next read records its time again.
     /// </summary>
     internal IEnumerable<(MemoryEntry Entry, EntryState State)> EnumerateLive(bool recordAccess)
     {
@@ -92,7 +92,6 @@ public sealed partial class InMemoryStore : ISnapshotStore
             if (recordAccess && entry.Touched)
             {
                 entry.Touched = false;
-                entry.LastAccessTicks = now;
             }
 
             yield return (entry, state);

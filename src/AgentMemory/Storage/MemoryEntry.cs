@@ -35,7 +35,7 @@ internal sealed class MemoryEntry
 
     /// <summary>
     /// Set by readers (without a lock, only when clear) when the entry is used; cleared by the tiered store's
-    /// consolidation pass, which then records <see cref="LastAccessTicks"/>. Kept apart from <see cref="Accessed"/>
+    /// consolidation pass. The read that sets it records <see cref="LastAccessTicks"/>, so the time is that of the first read since the last pass. Kept apart from <see cref="Accessed"/>
     /// because eviction clears that bit on its own schedule.
     /// </summary>
     public bool Touched { get; set; }
@@ -43,7 +43,7 @@ internal sealed class MemoryEntry
     /// <summary>How many reads found this entry; approximate under concurrent reads (a plain increment, no interlock).</summary>
     public long AccessCount { get; set; }
 
-    /// <summary>When a read was last observed (to the resolution of the consolidation interval), in UTC ticks; 0 for never.</summary>
+    /// <summary>The time of the first read since the last consolidation pass (so at most one pass interval older than the last read), in UTC ticks; 0 for never.</summary>
     public long LastAccessTicks { get; set; }
 
     // Eviction queue links, guarded by EvictionQueues.SyncRoot.

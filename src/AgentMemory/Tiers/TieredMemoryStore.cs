@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AgentMemory.Persistence;
+using AgentMemory.Persistence.Archive;
 using AgentMemory.Persistence.Sqlite;
 using AgentMemory.Serialization;
 using AgentMemory.Storage;
@@ -115,7 +116,7 @@ public sealed partial class TieredMemoryStore : ITieredMemoryStore, IMemoryOpera
         try
         {
             longTerm = SqliteLongTermStore.Open(options.Path, options.Durability == DurabilityMode.WriteThrough, options.CompressionThreshold, options.VerifyOnOpen);
-            IArchiveTier? archive = null; // wired to the archive segments in the next commit
+            IArchiveTier? archive = options.ArchiveDirectory is null ? null : ArchiveStore.Open(new ArchiveOptions { Directory = options.ArchiveDirectory }, time);
             return new TieredMemoryStore(hot, longTerm, archive, options, time, (ILogger?)loggerFactory?.CreateLogger<TieredMemoryStore>() ?? NullLogger.Instance);
         }
         catch
