@@ -139,7 +139,7 @@ internal sealed partial class ArchiveStore
     /// <summary>Reads the record <paramref name="location"/> points at and checks that it is <paramref name="key"/>'s entry.</summary>
     private PersistedEntry ReadRecord(ArchiveSegment segment, ArchiveLocation location, string key)
     {
-        var raw = ReadBlock(segment, location.Offset, location.Length);
+        var raw = ReadBlock(segment, location.Offset, location.Length, key);
         try
         {
             var reader = new MessagePackReader(raw);
@@ -165,8 +165,11 @@ internal sealed partial class ArchiveStore
         }
     }
 
-    /// <summary>Reads a whole block, checks its prefix and checksum, and returns its decoded MessagePack bytes.</summary>
-    private byte[] ReadBlock(ArchiveSegment segment, long offset, int length)
+    /// <summary>
+    /// Reads a whole block, checks its prefix and checksum, and returns its decoded MessagePack bytes; failures name
+    /// <paramref name="key"/> when the read was for one key.
+    /// </summary>
+    private byte[] ReadBlock(ArchiveSegment segment, long offset, int length, string? key = null)
     {
         var block = new byte[length];
         int read;
@@ -176,31 +179,31 @@ internal sealed partial class ArchiveStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MemoryStorageException($"Reading the archive segment '{segment.Path}' at offset {offset} failed: {ex.Message}", ex);
+            throw new MemoryStorageException(key, $"Reading the archive segment '{segment.Path}' at offset {offset} failed: {ex.Message}", ex);
         }
 
         if (read < length)
         {
-            throw Damaged(segment.Path, offset, $"the file ends {length - read} bytes short of the block");
+            throw Damaged(segment.Path, offset, $"the file ends {length - read} bytes short of the block", key: key);
         }
 
         var declared = BinaryPrimitives.ReadUInt32LittleEndian(block);
         if (declared != length - ArchiveFormat.BlockHeaderSize)
         {
-            throw Damaged(segment.Path, offset, $"the block's length prefix reads {declared}, not {length - ArchiveFormat.BlockHeaderSize}");
+            throw Damaged(segment.Path, offset, $"the block's length prefix reads {declared}, not {length - ArchiveFormat.BlockHeaderSize}", key: key);
         }
 
         var payload = block.AsSpan(ArchiveFormat.BlockHeaderSize);
         if (Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(4)))
         {
-            throw Damaged(segment.Path, offset, "the block's CRC-32 does not match its contents");
+            throw Damaged(segment.Path, offset, "the block's CRC-32 does not match its contents", key: key);
         }
 
-        return DecodePayload(segment.Path, offset, payload);
+        return DecodePayload(segment.Path, offset, payload, key);
     }
 
     /// <summary>Reverses the block transform and the compression of a checked payload.</summary>
-    private byte[] DecodePayload(string path, long offset, ReadOnlySpan<byte> payload)
+    private byte[] DecodePayload(string path, long offset, ReadOnlySpan<byte> payload, string? key = null)
     {
         byte[] compressed;
         try
@@ -209,7 +212,7 @@ internal sealed partial class ArchiveStore
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            throw Damaged(path, offset, $"the block transform could not decode the block ({ex.Message}); was the archive written with a different key?", ex);
+            throw Damaged(path, offset, $"the block transform could not decode the block ({ex.Message}); was the archive written with a different key?", ex, key);
         }
 
         try
@@ -218,7 +221,7 @@ internal sealed partial class ArchiveStore
         }
         catch (InvalidDataException ex)
         {
-            throw Damaged(path, offset, ex.Message, ex);
+            throw Damaged(path, offset, ex.Message, ex, key);
         }
     }
 
