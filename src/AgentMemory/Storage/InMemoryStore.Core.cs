@@ -159,7 +159,7 @@ public sealed partial class InMemoryStore
         CheckFits(key, next.Size);
         if (entry is null)
         {
-            entry = new MemoryEntry(key, stripe, next);
+            entry = new MemoryEntry(key, stripe, next) { Accessed = t_installing };
             _table[key] = entry;
             Interlocked.Increment(ref _count);
             Interlocked.Add(ref _bytes, next.Size);

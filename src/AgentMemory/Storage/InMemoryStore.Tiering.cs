@@ -12,6 +12,13 @@ public sealed partial class InMemoryStore : ISnapshotStore
     /// </summary>
     internal Action<MemoryEntry, EntryState>? Evicting { get; set; }
 
+    /// <summary>
+    /// Set while <see cref="Install"/> runs on this thread: the entry it inserts was just read from a lower tier, so it
+    /// starts with its CLOCK bit set instead of being the first eviction candidate of the pass its own insert causes.
+    /// </summary>
+    [ThreadStatic]
+    private static bool t_installing;
+
     /// <summary>Reads a live entry without counting an access.</summary>
     internal bool TryPeek(string key, out EntryState state, out MemoryEntry entry)
     {
@@ -46,7 +53,18 @@ public sealed partial class InMemoryStore : ISnapshotStore
         }
 
         var state = PayloadCodec.ToState(persisted);
-        var (before, after) = Mutate(persisted.Key, now, state, static (current, _, s) => current ?? s);
+        (EntryState? Before, EntryState? After) result;
+        t_installing = true;
+        try
+        {
+            result = Mutate(persisted.Key, now, state, static (current, _, s) => current ?? s);
+        }
+        finally
+        {
+            t_installing = false;
+        }
+
+        var (before, after) = result;
         if (before is not null || !ReferenceEquals(after, state))
         {
             return false;

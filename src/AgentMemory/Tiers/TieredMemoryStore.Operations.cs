@@ -38,20 +38,25 @@ public sealed partial class TieredMemoryStore
 
             ThrowIfDisposed();
             var befores = new Dictionary<string, PersistedEntry?>(StringComparer.Ordinal);
+            var handedDowns = new Dictionary<string, EntryState>(StringComparer.Ordinal);
             var touched = new List<string>();
             for (var i = 0; i < list.Count; i++)
             {
                 var operation = list[i];
                 var key = operation.Key;
                 var valid = operation.Kind == MemoryBatchOperationKind.Store ? KeyRules.IsValidForWrite(key) : KeyRules.IsValidForRead(key);
-                if (valid && !befores.ContainsKey(key))
-                {
-                    befores[key] = _hot.Export(key);
-                }
-
-                if (operation.Kind == MemoryBatchOperationKind.Delete && valid && !_hot.TryPeek(key, out _, out _))
+                if (valid && operation.Kind == MemoryBatchOperationKind.Delete && !_hot.TryPeek(key, out _, out _))
                 {
                     EnsureHotLocked(key, countAccess: false);
+                }
+
+                if (valid && !befores.ContainsKey(key))
+                {
+                    befores[key] = BeginOperation(key, out var handedDown);
+                    if (handedDown is not null)
+                    {
+                        handedDowns[key] = handedDown;
+                    }
                 }
 
                 var single = Sync(_hot.ExecuteBatchAsync([operation], cancellationToken)).Outcomes[0];
@@ -59,6 +64,14 @@ public sealed partial class TieredMemoryStore
                 if (single.Status != MemoryBatchStatus.Failed)
                 {
                     touched.Add(key);
+                }
+            }
+
+            foreach (var (key, handedDown) in handedDowns)
+            {
+                if (!touched.Contains(key))
+                {
+                    AbortOperation(key, handedDown);
                 }
             }
 
@@ -191,18 +204,31 @@ public sealed partial class TieredMemoryStore
         KeyRules.ValidateForRead(key);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
-        if (!_hot.TryPeek(key, out _, out _))
+        if (_hot.TryPeek(key, out _, out _))
         {
-            lock (StripeOf(key))
-            {
-                ThrowIfDisposed();
-                EnsureHotLocked(key, countAccess: false);
-            }
-
-            AfterWrite();
+            return operation(_hot, arg);
         }
 
-        return operation(_hot, arg);
+        PersistedEntry? below = null;
+        lock (StripeOf(key))
+        {
+            ThrowIfDisposed();
+            if (!EnsureHotLocked(key, countAccess: false))
+            {
+                below = FindBelowLocked(key, out _);
+            }
+        }
+
+        AfterWrite();
+        if (below is null)
+        {
+            return operation(_hot, arg);
+        }
+
+        // The entry could not stay in the hot tier (it is larger than its budget): read it in a private one.
+        using var scratch = new InMemoryStore(null, _time, _serializer);
+        scratch.Install(below);
+        return operation(scratch, arg);
     }
 
     /// <summary>Persists every key a batch changed; in write-through mode in one transaction. Caller holds the keys' stripes.</summary>
@@ -221,8 +247,7 @@ public sealed partial class TieredMemoryStore
         var writes = new List<(string Key, PendingWrite Write)>(keys.Count);
         foreach (var key in keys)
         {
-            _evicted.TryRemove(key, out _);
-            var current = _hot.Export(key);
+            var current = CurrentAfterOperation(key);
             var write = new PendingWrite(current);
             _pending[key] = write;
             writes.Add((key, write));

@@ -76,7 +76,7 @@ public sealed partial class TieredMemoryStore
             existed = _hot.TryPeek(key, out _, out _) || FindBelowLocked(key, out _) is not null;
             if (existed)
             {
-                var before = _hot.Export(key);
+                var before = BeginOperation(key, out _);
                 Sync(_hot.DeleteAsync(key, CancellationToken.None));
                 PersistLocked(key, before);
             }
@@ -278,13 +278,22 @@ public sealed partial class TieredMemoryStore
         lock (StripeOf(key))
         {
             ThrowIfDisposed();
-            if (ensureHot)
+            if (ensureHot && !EnsureHotLocked(key, countAccess: false) && FindBelowLocked(key, out _) is not null)
             {
-                EnsureHotLocked(key, countAccess: false);
+                throw new MemoryCapacityException(key, $"The entry for key '{key}' cannot be brought into the hot tier (it is larger than the hot tier's budget), so it cannot be changed in place; replace it with StoreAsync.", null);
             }
 
-            var before = _hot.Export(key);
-            result = operation(_hot, arg);
+            var before = BeginOperation(key, out var handedDown);
+            try
+            {
+                result = operation(_hot, arg);
+            }
+            catch
+            {
+                AbortOperation(key, handedDown);
+                throw;
+            }
+
             PersistLocked(key, before);
         }
 

@@ -90,8 +90,7 @@ public sealed partial class TieredMemoryStore
     /// </summary>
     private void PersistLocked(string key, PersistedEntry? before)
     {
-        _evicted.TryRemove(key, out _);
-        var current = _hot.Export(key);
+        var current = CurrentAfterOperation(key);
         try
         {
             if (_archive is not null && _archive.Contains(key))
@@ -123,8 +122,14 @@ public sealed partial class TieredMemoryStore
                     break;
 
                 default:
-                    // The hot tier is the only copy now; anything below is stale.
-                    _pending[key] = PendingWrite.Delete;
+                    // The hot tier holds the only copy now, so anything below is stale; unless the operation's own
+                    // write was evicted at once, in which case it is handed down.
+                    _pending[key] = current is not null && !_hot.TryPeek(key, out _, out _) ? new PendingWrite(current) : PendingWrite.Delete;
+                    if (_pending[key].Entry is not null)
+                    {
+                        Interlocked.Increment(ref _demotions);
+                    }
+
                     break;
             }
         }
@@ -137,6 +142,41 @@ public sealed partial class TieredMemoryStore
         if (_options.Durability != DurabilityMode.WriteThrough && _pending.Count >= _options.WriteBehindBatchSize)
         {
             FlushPending(force: false);
+        }
+    }
+
+    /// <summary>
+    /// The key's version after a hot-tier operation: the hot tier's, or the one the hot tier evicted during the
+    /// operation (the operation's own write can be the eviction victim). Callers took any earlier hand-down of the key
+    /// out of <see cref="_evicted"/> before the operation, so what is there now came from it. Caller holds the key's stripe.
+    /// </summary>
+    private PersistedEntry? CurrentAfterOperation(string key)
+    {
+        if (_hot.Export(key) is { } current)
+        {
+            _evicted.TryRemove(key, out _);
+            return current;
+        }
+
+        return _evicted.TryRemove(key, out var evicted) && !evicted.IsExpiredAt(NowTicks()) ? PayloadCodec.ToPersisted(key, evicted, 0, 0) : null;
+    }
+
+    /// <summary>
+    /// Takes an earlier hand-down of the key out of <see cref="_evicted"/> before an operation and returns the key's
+    /// version as the operation will find it, for rollback. Caller holds the key's stripe.
+    /// </summary>
+    private PersistedEntry? BeginOperation(string key, out EntryState? handedDown)
+    {
+        _evicted.TryRemove(key, out handedDown);
+        return _hot.Export(key) ?? (handedDown is null ? null : PayloadCodec.ToPersisted(key, handedDown, 0, 0));
+    }
+
+    /// <summary>Puts an earlier hand-down back after an operation failed without changing anything. Caller holds the key's stripe.</summary>
+    private void AbortOperation(string key, EntryState? handedDown)
+    {
+        if (handedDown is not null && !_hot.TryPeek(key, out _, out _))
+        {
+            _evicted.TryAdd(key, handedDown);
         }
     }
 
@@ -157,11 +197,9 @@ public sealed partial class TieredMemoryStore
     /// <summary>The eviction hook: runs under the hot tier's stripe lock for the evicted key.</summary>
     private void OnEvicting(MemoryEntry entry, EntryState state)
     {
-        if (_options.Durability == DurabilityMode.None)
-        {
-            _evicted[entry.Key] = state;
-        }
-        else
+        // Recorded in every mode: the write that caused the eviction may be of this very key and must persist it.
+        _evicted[entry.Key] = state;
+        if (_options.Durability != DurabilityMode.None)
         {
             Interlocked.Increment(ref _demotions);
         }
@@ -186,7 +224,8 @@ public sealed partial class TieredMemoryStore
                         continue;
                     }
 
-                    if (!_hot.TryPeek(key, out _, out _) && !state.IsExpiredAt(NowTicks()))
+                    // In the durable modes the entry is already committed or buffered below; only mode None hands it down.
+                    if (_options.Durability == DurabilityMode.None && !_hot.TryPeek(key, out _, out _) && !state.IsExpiredAt(NowTicks()))
                     {
                         _pending[key] = new PendingWrite(PayloadCodec.ToPersisted(key, state, 0, 0));
                         Interlocked.Increment(ref _demotions);
