@@ -99,6 +99,7 @@ public sealed partial class TieredMemoryStore
 
         var promote = new List<string>();
         var archive = new List<string>();
+        DrainEvictions(flushAccessStatistics: true);
         FlushPending(force: true);
         _longTerm.ForEach(now.UtcTicks, withPayload: false, (row, size) =>
         {

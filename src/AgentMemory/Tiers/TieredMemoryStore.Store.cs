@@ -311,7 +311,8 @@ public sealed partial class TieredMemoryStore
     /// <summary>Work every write does after releasing its stripe: hand down evictions, maybe start a capacity consolidation.</summary>
     private void AfterWrite()
     {
-        if (!_evicted.IsEmpty || !_accessUpdates.IsEmpty)
+        // Access statistics are only bookkeeping: write them in batches, not one transaction per eviction.
+        if (!_evicted.IsEmpty || _accessUpdates.Count >= AccessUpdateBatch)
         {
             DrainEvictions();
         }

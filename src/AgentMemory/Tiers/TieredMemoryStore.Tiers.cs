@@ -194,6 +194,9 @@ public sealed partial class TieredMemoryStore
         }
     }
 
+    /// <summary>How many access-statistics updates are written in one transaction.</summary>
+    private const int AccessUpdateBatch = 1024;
+
     /// <summary>The eviction hook: runs under the hot tier's stripe lock for the evicted key.</summary>
     private void OnEvicting(MemoryEntry entry, EntryState state)
     {
@@ -210,8 +213,8 @@ public sealed partial class TieredMemoryStore
         }
     }
 
-    /// <summary>Hands evicted entries down to the long-term tier (mode <see cref="DurabilityMode.None"/>) and records access statistics of evicted entries.</summary>
-    private void DrainEvictions()
+    /// <summary>Hands evicted entries down to the long-term tier (mode <see cref="DurabilityMode.None"/>) and writes a batch of access statistics of evicted entries once enough are queued (or any queued, with <paramref name="flushAccessStatistics"/>).</summary>
+    private void DrainEvictions(bool flushAccessStatistics = false)
     {
         if (!_evicted.IsEmpty)
         {
@@ -236,7 +239,7 @@ public sealed partial class TieredMemoryStore
             }
         }
 
-        if (!_accessUpdates.IsEmpty)
+        if (_accessUpdates.Count >= AccessUpdateBatch || (flushAccessStatistics && !_accessUpdates.IsEmpty))
         {
             var updates = new List<(string, long, long)>();
             while (updates.Count < 10_000 && _accessUpdates.TryDequeue(out var update))
@@ -361,6 +364,7 @@ public sealed partial class TieredMemoryStore
 
         try
         {
+            DrainEvictions(flushAccessStatistics: true);
             var now = NowTicks();
             _longTerm.RemoveExpired(now, _options.MaxExpirationsPerScan);
             _archive?.RemoveExpired(now);

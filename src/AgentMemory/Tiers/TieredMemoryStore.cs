@@ -164,10 +164,10 @@ public sealed partial class TieredMemoryStore : ITieredMemoryStore, IMemoryOpera
         try
         {
             RecordHotAccessStatistics();
-            DrainEvictions();
+            DrainEvictions(flushAccessStatistics: true);
             while (!_accessUpdates.IsEmpty)
             {
-                DrainEvictions();
+                DrainEvictions(flushAccessStatistics: true);
             }
 
             FlushPending(force: true);
