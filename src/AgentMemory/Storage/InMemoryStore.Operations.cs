@@ -21,31 +21,36 @@ public sealed partial class InMemoryStore
         var outcomes = new MemoryBatchOutcome[list.Count];
         for (var i = 0; i < list.Count; i++)
         {
-            var operation = list[i];
-            try
-            {
-                MemoryBatchStatus status;
-                if (operation.Kind == MemoryBatchOperationKind.Store)
-                {
-                    KeyRules.ValidateForWrite(operation.Key, "operations");
-                    StoreValue(operation.Key, _serializer.Serialize(operation.Value, operation.ValueType!), operation.Options);
-                    status = MemoryBatchStatus.Stored;
-                }
-                else
-                {
-                    KeyRules.ValidateForRead(operation.Key, "operations");
-                    status = DeleteCore(operation.Key) ? MemoryBatchStatus.Deleted : MemoryBatchStatus.NotFound;
-                }
-
-                outcomes[i] = new MemoryBatchOutcome(i, operation.Key, operation.Kind, status, null);
-            }
-            catch (Exception ex) when (ex is ArgumentException or MemoryException)
-            {
-                outcomes[i] = new MemoryBatchOutcome(i, operation.Key, operation.Kind, MemoryBatchStatus.Failed, ex);
-            }
+            outcomes[i] = ExecuteOne(i, list[i]);
         }
 
         return new(new MemoryBatchResult(outcomes));
+    }
+
+    /// <summary>Runs one batch operation; a bad key or a storage rule it breaks becomes a failed outcome, not an exception.</summary>
+    internal MemoryBatchOutcome ExecuteOne(int index, MemoryBatchOperation operation)
+    {
+        try
+        {
+            MemoryBatchStatus status;
+            if (operation.Kind == MemoryBatchOperationKind.Store)
+            {
+                KeyRules.ValidateForWrite(operation.Key, "operations");
+                StoreValue(operation.Key, _serializer.Serialize(operation.Value, operation.ValueType!), operation.Options);
+                status = MemoryBatchStatus.Stored;
+            }
+            else
+            {
+                KeyRules.ValidateForRead(operation.Key, "operations");
+                status = DeleteCore(operation.Key) ? MemoryBatchStatus.Deleted : MemoryBatchStatus.NotFound;
+            }
+
+            return new MemoryBatchOutcome(index, operation.Key, operation.Kind, status, null);
+        }
+        catch (Exception ex) when (ex is ArgumentException or MemoryException)
+        {
+            return new MemoryBatchOutcome(index, operation.Key, operation.Kind, MemoryBatchStatus.Failed, ex);
+        }
     }
 
     /// <inheritdoc />

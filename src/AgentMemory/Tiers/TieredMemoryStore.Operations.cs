@@ -59,8 +59,7 @@ public sealed partial class TieredMemoryStore
                     }
                 }
 
-                var single = Sync(_hot.ExecuteBatchAsync([operation], cancellationToken)).Outcomes[0];
-                outcomes[i] = single with { Index = i };
+                var single = outcomes[i] = _hot.ExecuteOne(i, operation);
                 if (single.Status != MemoryBatchStatus.Failed)
                 {
                     touched.Add(key);

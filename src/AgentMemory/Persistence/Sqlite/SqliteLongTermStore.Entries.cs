@@ -166,7 +166,7 @@ internal sealed partial class SqliteLongTermStore
     public int RemoveExpired(long nowTicks, int max) => Write(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM entries WHERE key IN (SELECT key FROM entries WHERE expires <= $now LIMIT $max);";
+        command.CommandText = "DELETE FROM entries WHERE key IN (SELECT key FROM entries WHERE expires <= $now AND expires < 9223372036854775807 LIMIT $max);";
         command.Parameters.AddWithValue("$now", nowTicks);
         command.Parameters.AddWithValue("$max", max);
         return command.ExecuteNonQuery();

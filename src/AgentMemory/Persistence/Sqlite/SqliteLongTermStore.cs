@@ -74,6 +74,7 @@ internal sealed partial class SqliteLongTermStore : IDisposable
             }
 
             Execute(writer, synchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+            Execute(writer, "PRAGMA cache_size=-16384;");
             EnsureSchema(writer, full);
             if (verify)
             {
@@ -181,7 +182,7 @@ internal sealed partial class SqliteLongTermStore : IDisposable
                     expires INTEGER NOT NULL,
                     access_count INTEGER NOT NULL
                 ) WITHOUT ROWID;
-                CREATE INDEX entries_expires ON entries(expires);
+                CREATE INDEX entries_expires ON entries(expires) WHERE expires < 9223372036854775807;
                 """, transaction);
             Execute(connection, $"INSERT INTO agentmemory_meta(name, value) VALUES ('format', '{FormatName}'), ('schema_version', '{SchemaVersion}');", transaction);
             transaction.Commit();
