@@ -1,0 +1,193 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AgentMemory.Security;
+
+/// <summary>
+/// Seals and opens values in a versioned AES-256-GCM envelope:
+/// <c>version (1) | key id length (1) | key id (ASCII) | nonce (12) | ciphertext | tag (16)</c>.
+/// The associated data binds the envelope to the memory name, the resource (the entry key), an optional part
+/// (a hash field name, or the list marker), the format version and the key id, so an envelope copied to another
+/// key, field or memory, or relabelled with another key id, fails authentication.
+/// </summary>
+/// <remarks>
+/// Thread-safe: every call makes its own <see cref="AesGcm"/> (an instance is not safe for concurrent use) from key
+/// material copied onto the stack and cleared afterwards. Nonces are 96 random bits per value; the key provider
+/// rotates keys well before 2^32 encryptions.
+/// </remarks>
+internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName)
+{
+    public const byte Version = 1;
+    public const int NonceSize = 12;
+    public const int TagSize = 16;
+    private const int MaxStackAad = 1024;
+    private static readonly byte[] AadLabel = "AgentMemory.Envelope"u8.ToArray();
+
+    /// <summary>The associated-data part of list items: every item is bound to its list's key, not to its position.</summary>
+    public const string ListItemPart = "l";
+
+    public IKeyProvider Keys { get; } = keys;
+
+    /// <summary>The associated-data part of a hash field: the field name, so a field's envelope cannot move to another field.</summary>
+    public static string HashFieldPart(string field) => "h:" + field;
+
+    public string MemoryName { get; } = memoryName;
+
+    public static int Overhead(int keyIdLength) => 2 + keyIdLength + NonceSize + TagSize;
+
+    /// <summary>Reads the key id from an envelope's header without authenticating it.</summary>
+    public static string ReadKeyId(ReadOnlySpan<byte> envelope)
+    {
+        var (keyId, _) = ParseHeader(envelope);
+        return keyId;
+    }
+
+    public byte[] Seal(string resource, string? part, ReadOnlySpan<byte> plaintext)
+    {
+        var keyId = Keys.ReserveEncryption();
+        var keyIdLength = keyId.Length;
+        var envelope = new byte[Overhead(keyIdLength) + plaintext.Length];
+        envelope[0] = Version;
+        envelope[1] = (byte)keyIdLength;
+        Encoding.ASCII.GetBytes(keyId, envelope.AsSpan(2, keyIdLength));
+        var offset = 2 + keyIdLength;
+        var nonce = envelope.AsSpan(offset, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        var ciphertext = envelope.AsSpan(offset + NonceSize, plaintext.Length);
+        var tag = envelope.AsSpan(offset + NonceSize + plaintext.Length, TagSize);
+
+        byte[]? rented = null;
+        var aadLength = AadLength(resource, part, keyId);
+        var aad = aadLength <= MaxStackAad ? stackalloc byte[aadLength] : (rented = ArrayPool<byte>.Shared.Rent(aadLength)).AsSpan(0, aadLength);
+        Span<byte> key = stackalloc byte[IKeyProvider.KeySizeBytes];
+        try
+        {
+            WriteAad(aad, resource, part, keyId);
+            Keys.CopyKey(keyId, key);
+            using var aes = new AesGcm(key, TagSize);
+            aes.Encrypt(nonce, plaintext, ciphertext, tag, aad);
+            return envelope;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    public byte[] Open(string resource, string? part, ReadOnlySpan<byte> envelope, out string keyId)
+    {
+        (keyId, var offset) = ParseHeader(envelope);
+        var status = Keys.GetKeyStatus(keyId);
+        if (status == MemoryKeyStatus.Retired)
+        {
+            throw new EnvelopeException($"The value under '{resource}' is encrypted with the retired key '{keyId}' and can no longer be read.", MemoryAuditResult.RetiredKeyUsed);
+        }
+
+        if (status == MemoryKeyStatus.Unknown)
+        {
+            throw new EnvelopeException($"The value under '{resource}' names the key '{keyId}', which the key provider does not know; the envelope is damaged or from another deployment.", MemoryAuditResult.TamperDetected);
+        }
+
+        var nonce = envelope.Slice(offset, NonceSize);
+        var ciphertext = envelope[(offset + NonceSize)..^TagSize];
+        var tag = envelope[^TagSize..];
+        var plaintext = new byte[ciphertext.Length];
+
+        byte[]? rented = null;
+        var aadLength = AadLength(resource, part, keyId);
+        var aad = aadLength <= MaxStackAad ? stackalloc byte[aadLength] : (rented = ArrayPool<byte>.Shared.Rent(aadLength)).AsSpan(0, aadLength);
+        Span<byte> key = stackalloc byte[IKeyProvider.KeySizeBytes];
+        try
+        {
+            WriteAad(aad, resource, part, keyId);
+            try
+            {
+                Keys.CopyKey(keyId, key);
+            }
+            catch (MemorySecurityException ex)
+            {
+                // Retired between the status check and now.
+                throw new EnvelopeException(ex.Message, MemoryAuditResult.RetiredKeyUsed, ex);
+            }
+
+            using var aes = new AesGcm(key, TagSize);
+            aes.Decrypt(nonce, ciphertext, tag, plaintext, aad);
+            return plaintext;
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            throw new EnvelopeException($"The encrypted value under '{resource}' failed authentication: it was altered, or copied from another key, field or memory.", MemoryAuditResult.TamperDetected, ex);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static (string KeyId, int Offset) ParseHeader(ReadOnlySpan<byte> envelope)
+    {
+        if (envelope.Length < 2)
+        {
+            throw new EnvelopeException($"The stored value is not an encryption envelope ({envelope.Length} bytes).", MemoryAuditResult.TamperDetected);
+        }
+
+        if (envelope[0] != Version)
+        {
+            throw new EnvelopeException($"The encryption envelope has format version {envelope[0]}; this library reads version {Version}. The value is damaged or was written by a newer library.", MemoryAuditResult.TamperDetected);
+        }
+
+        int keyIdLength = envelope[1];
+        if (keyIdLength is 0 or > InProcessKeyProvider.MaxKeyIdLength || envelope.Length < Overhead(keyIdLength))
+        {
+            throw new EnvelopeException("The encryption envelope is truncated or has a damaged header.", MemoryAuditResult.TamperDetected);
+        }
+
+        var idBytes = envelope.Slice(2, keyIdLength);
+        foreach (var b in idBytes)
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)b) || b is (byte)'.' or (byte)'_' or (byte)'-'))
+            {
+                throw new EnvelopeException("The encryption envelope has a damaged key id.", MemoryAuditResult.TamperDetected);
+            }
+        }
+
+        return (Encoding.ASCII.GetString(idBytes), 2 + keyIdLength);
+    }
+
+    private int AadLength(string resource, string? part, string keyId) =>
+        AadLabel.Length + 1 + 1 + (4 * 3) + Encoding.UTF8.GetByteCount(MemoryName) + Encoding.UTF8.GetByteCount(resource)
+        + (part is null ? 0 : Encoding.UTF8.GetByteCount(part)) + 1 + keyId.Length;
+
+    // label | version | memory name | resource | part flag + part | key id; each string length-prefixed (u32 BE),
+    // so no two different (memory, resource, part, key id) tuples encode alike.
+    private void WriteAad(Span<byte> aad, string resource, string? part, string keyId)
+    {
+        AadLabel.CopyTo(aad);
+        var o = AadLabel.Length;
+        aad[o++] = Version;
+        o += WriteString(aad[o..], MemoryName);
+        o += WriteString(aad[o..], resource);
+        aad[o++] = part is null ? (byte)0 : (byte)1;
+        o += WriteString(aad[o..], part ?? string.Empty);
+        aad[o++] = (byte)keyId.Length;
+        Encoding.ASCII.GetBytes(keyId, aad[o..]);
+    }
+
+    private static int WriteString(Span<byte> destination, string value)
+    {
+        var written = Encoding.UTF8.GetBytes(value, destination[4..]);
+        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)written);
+        return 4 + written;
+    }
+}
