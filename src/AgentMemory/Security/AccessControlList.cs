@@ -11,7 +11,7 @@ namespace AgentMemory.Security;
 /// Thread-safe: checks read an immutable snapshot published with a volatile write; changes are serialized by a
 /// semaphore and written through to the store before the new snapshot is published.
 /// </remarks>
-internal sealed class AccessControlList(IMemoryOperations store, int maxPatternLength)
+internal sealed class AccessControlList(IMemoryStore entries, IMemoryOperations store, int maxPatternLength)
 {
     public const string StorageKey = MemorySecurityOptions.ReservedKeyPrefix + "acl";
 
@@ -146,7 +146,10 @@ internal sealed class AccessControlList(IMemoryOperations store, int maxPatternL
 
     private async ValueTask<Rule[]> LoadCoreAsync(CancellationToken cancellationToken)
     {
-        var stored = await store.GetHashAsync<long>(StorageKey, cancellationToken).ConfigureAwait(false);
+        // Exists first, so that a memory without rules does not count a miss in the store's statistics.
+        IReadOnlyDictionary<string, long> stored = await entries.ExistsAsync(StorageKey, cancellationToken).ConfigureAwait(false)
+            ? await store.GetHashAsync<long>(StorageKey, cancellationToken).ConfigureAwait(false)
+            : new Dictionary<string, long>();
         var rules = new List<Rule>(stored.Count);
         foreach (var (field, value) in stored)
         {

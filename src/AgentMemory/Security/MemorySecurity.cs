@@ -53,7 +53,7 @@ public sealed partial class MemorySecurity : IMemorySecurity
         _options = ValidateAndCopy(options);
         Time = timeProvider ?? TimeProvider.System;
         Serializer = serializer ?? MessagePackMemorySerializer.Default;
-        _acl = new AccessControlList(_operations, _options.MaxPatternLength);
+        _acl = new AccessControlList(_store, _operations, _options.MaxPatternLength);
         _cipher = new EnvelopeCipher(Keys, _options.MemoryName);
         _encrypted = [.. _options.EncryptedKeyPatterns.Select(p => GlobPattern.Parse(p))];
         _detector = new ThreatDetector(_options.ThreatDetection, _options.EncryptedKeyPatterns);

@@ -5,6 +5,8 @@ namespace AgentMemory.Security;
 /// <content>The <see cref="IMemoryStore"/> members.</content>
 public sealed partial class SecuredMemoryStore
 {
+    private const string ReservedPattern = MemorySecurityOptions.ReservedKeyPrefix + "*";
+
     /// <inheritdoc />
     /// <exception cref="MemoryAccessDeniedException">The caller may not write the key.</exception>
     public async ValueTask StoreAsync<T>(string key, T value, MemoryEntryOptions? options = null, CancellationToken cancellationToken = default)
@@ -200,12 +202,27 @@ public sealed partial class SecuredMemoryStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Needs Read on the resource <c>*</c>. The counts include the security layer's own entries.</remarks>
+    /// <remarks>
+    /// Needs Read on the resource <c>*</c>. Entry and byte counts leave out the security layer's own entries (the
+    /// access-control list), so they describe what callers of the secured store can see; encrypted entries count
+    /// their envelope size.
+    /// </remarks>
     /// <exception cref="MemoryAccessDeniedException">The caller may not read everything.</exception>
     public async ValueTask<MemoryStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
         await AuthorizeAsync("*", MemoryAction.Read, "GetStatistics", cancellationToken).ConfigureAwait(false);
-        return await _inner.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        var stats = await _inner.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        long entries = 0, bytes = 0;
+        foreach (var key in await _inner.ListKeysAsync(ReservedPattern, 1000, cancellationToken).ConfigureAwait(false))
+        {
+            if (await _inner.GetEntryInfoAsync(key, cancellationToken).ConfigureAwait(false) is { } info)
+            {
+                entries++;
+                bytes += info.SizeBytes;
+            }
+        }
+
+        return stats with { EntryCount = stats.EntryCount - entries, BytesUsed = stats.BytesUsed - bytes };
     }
 
     private async ValueTask<MemoryLookup<T>> TryRetrieveCoreAsync<T>(string key, string operation, CancellationToken cancellationToken)

@@ -101,7 +101,14 @@ public sealed partial class SecuredMemoryStore : IMemoryStore, IMemoryOperations
     private async ValueTask<T> OpenAsync<T>(MemoryPrincipal? principal, string key, string? part, byte[] envelope, string operation, CancellationToken cancellationToken)
     {
         var plaintext = await _security.OpenAsync(principal, key, part, envelope, operation, cancellationToken).ConfigureAwait(false);
-        return _security.Serializer.Deserialize<T>(plaintext);
+        try
+        {
+            return _security.Serializer.Deserialize<T>(plaintext);
+        }
+        catch (MemorySerializationException ex)
+        {
+            throw new MemorySerializationException(key, $"The decrypted value under key '{key}' cannot be read as {typeof(T)}: {ex.Message}", ex);
+        }
     }
 
     private void ThrowIfEncryptedCounter(string key)
