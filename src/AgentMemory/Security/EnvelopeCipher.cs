@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -13,12 +14,23 @@ namespace AgentMemory.Security;
 /// key, field or memory, or relabelled with another key id, fails authentication.
 /// </summary>
 /// <remarks>
-/// Thread-safe: every call makes its own <see cref="AesGcm"/> (an instance is not safe for concurrent use) from key
-/// material copied onto the stack and cleared afterwards. Nonces are 96 random bits per value; the key provider
-/// rotates keys well before 2^32 encryptions.
+/// <para>
+/// Thread-safe. An <see cref="AesGcm"/> instance is not safe for concurrent use and is costly to create (it sets up
+/// a native cipher context), so each key has a small pool of instances: a call rents one, uses it alone and returns
+/// it. Instances are created from key material copied onto the stack and cleared at once. The pool of a key that
+/// turns out retired (or unknown) is drained and its native contexts freed: at once when a read meets it, and
+/// otherwise on a sweep every <see cref="SweepInterval"/> operations; <see cref="Dispose"/> frees everything.
+/// </para>
+/// <para>Nonces are 96 random bits per value; the key provider rotates keys well before 2^32 encryptions.</para>
 /// </remarks>
-internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName)
+internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName) : IDisposable
 {
+    public const int SweepInterval = 1024;
+    private static readonly int MaxPooledPerKey = Math.Max(4, Environment.ProcessorCount * 2);
+    private readonly ConcurrentDictionary<string, KeyPool> _pools = new(StringComparer.Ordinal);
+    private int _operations;
+    private volatile bool _disposed;
+
     public const byte Version = 1;
     public const int NonceSize = 12;
     public const int TagSize = 16;
@@ -61,18 +73,23 @@ internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName)
         byte[]? rented = null;
         var aadLength = AadLength(resource, part, keyId);
         var aad = aadLength <= MaxStackAad ? stackalloc byte[aadLength] : (rented = ArrayPool<byte>.Shared.Rent(aadLength)).AsSpan(0, aadLength);
-        Span<byte> key = stackalloc byte[IKeyProvider.KeySizeBytes];
         try
         {
             WriteAad(aad, resource, part, keyId);
-            Keys.CopyKey(keyId, key);
-            using var aes = new AesGcm(key, TagSize);
-            aes.Encrypt(nonce, plaintext, ciphertext, tag, aad);
+            var aes = Rent(keyId, out var pool);
+            try
+            {
+                aes.Encrypt(nonce, plaintext, ciphertext, tag, aad);
+            }
+            finally
+            {
+                Return(pool, aes);
+            }
+
             return envelope;
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(key);
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
@@ -84,6 +101,11 @@ internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName)
     {
         (keyId, var offset) = ParseHeader(envelope);
         var status = Keys.GetKeyStatus(keyId);
+        if (status is MemoryKeyStatus.Retired or MemoryKeyStatus.Unknown)
+        {
+            Close(keyId);
+        }
+
         if (status == MemoryKeyStatus.Retired)
         {
             throw new EnvelopeException($"The value under '{resource}' is encrypted with the retired key '{keyId}' and can no longer be read.", MemoryAuditResult.RetiredKeyUsed);
@@ -102,22 +124,31 @@ internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName)
         byte[]? rented = null;
         var aadLength = AadLength(resource, part, keyId);
         var aad = aadLength <= MaxStackAad ? stackalloc byte[aadLength] : (rented = ArrayPool<byte>.Shared.Rent(aadLength)).AsSpan(0, aadLength);
-        Span<byte> key = stackalloc byte[IKeyProvider.KeySizeBytes];
         try
         {
             WriteAad(aad, resource, part, keyId);
+            AesGcm aes;
+            KeyPool pool;
             try
             {
-                Keys.CopyKey(keyId, key);
+                aes = Rent(keyId, out pool);
             }
             catch (MemorySecurityException ex)
             {
                 // Retired between the status check and now.
+                Close(keyId);
                 throw new EnvelopeException(ex.Message, MemoryAuditResult.RetiredKeyUsed, ex);
             }
 
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(nonce, ciphertext, tag, plaintext, aad);
+            try
+            {
+                aes.Decrypt(nonce, ciphertext, tag, plaintext, aad);
+            }
+            finally
+            {
+                Return(pool, aes);
+            }
+
             return plaintext;
         }
         catch (AuthenticationTagMismatchException ex)
@@ -127,11 +158,93 @@ internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName)
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(key);
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
             }
+        }
+    }
+
+    /// <summary>Frees every pooled cipher context; later calls create and free one per call.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var keyId in _pools.Keys)
+        {
+            Close(keyId);
+        }
+    }
+
+    /// <summary>How many cipher contexts are pooled for a key (for tests).</summary>
+    internal int PooledCount(string keyId) => _pools.TryGetValue(keyId, out var pool) ? pool.Items.Count : 0;
+
+    /// <summary>Drains the pools of keys the provider no longer holds (retired or unknown).</summary>
+    internal void SweepRetired()
+    {
+        foreach (var keyId in _pools.Keys)
+        {
+            if (Keys.GetKeyStatus(keyId) is MemoryKeyStatus.Retired or MemoryKeyStatus.Unknown)
+            {
+                Close(keyId);
+            }
+        }
+    }
+
+    private AesGcm Rent(string keyId, out KeyPool pool)
+    {
+        if (Interlocked.Increment(ref _operations) % SweepInterval == 0)
+        {
+            SweepRetired();
+        }
+
+        pool = _disposed ? KeyPool.Detached : _pools.GetOrAdd(keyId, static _ => new KeyPool());
+        if (!pool.Closed && pool.Items.TryTake(out var pooled))
+        {
+            return pooled;
+        }
+
+        Span<byte> key = stackalloc byte[IKeyProvider.KeySizeBytes];
+        try
+        {
+            Keys.CopyKey(keyId, key);
+            return new AesGcm(key, TagSize);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    private static void Return(KeyPool pool, AesGcm aes)
+    {
+        if (pool.Closed || pool.Items.Count >= MaxPooledPerKey)
+        {
+            aes.Dispose();
+            return;
+        }
+
+        pool.Items.Add(aes);
+        if (pool.Closed)
+        {
+            // Closed while we were adding: drain what may have been left behind.
+            Drain(pool);
+        }
+    }
+
+    private void Close(string keyId)
+    {
+        if (_pools.TryRemove(keyId, out var pool))
+        {
+            pool.Closed = true;
+            Drain(pool);
+        }
+    }
+
+    private static void Drain(KeyPool pool)
+    {
+        while (pool.Items.TryTake(out var aes))
+        {
+            aes.Dispose();
         }
     }
 
@@ -189,5 +302,15 @@ internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName)
         var written = Encoding.UTF8.GetBytes(value, destination[4..]);
         BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)written);
         return 4 + written;
+    }
+
+    private sealed class KeyPool
+    {
+        /// <summary>A pool that is always closed: rented contexts are freed on return (used after disposal).</summary>
+        public static readonly KeyPool Detached = new() { Closed = true };
+
+        public ConcurrentBag<AesGcm> Items { get; } = [];
+
+        public volatile bool Closed;
     }
 }

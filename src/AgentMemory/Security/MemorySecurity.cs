@@ -14,9 +14,13 @@ namespace AgentMemory.Security;
 /// so it persists exactly as long as the store does; it is loaded on first use and cached. Another process
 /// changing it in a shared backend is not seen until <see cref="ReloadAccessControl"/>.
 /// </para>
+/// <para>
+/// Dispose it to free the cached AES-GCM contexts (the key material itself belongs to the key provider, which the
+/// host disposes). The store, key provider and audit log are not disposed by it.
+/// </para>
 /// <para>Thread-safe.</para>
 /// </remarks>
-public sealed partial class MemorySecurity : IMemorySecurity
+public sealed partial class MemorySecurity : IMemorySecurity, IDisposable
 {
     private readonly IMemoryStore _store;
     private readonly IMemoryOperations _operations;
@@ -170,6 +174,9 @@ public sealed partial class MemorySecurity : IMemorySecurity
         var entries = await _audit.QueryAsync(new MemoryAuditQuery { From = now - window, Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false);
         return _detector.Detect(entries);
     }
+
+    /// <summary>Frees the cached AES-GCM contexts. Later calls still work, creating a context per call.</summary>
+    public void Dispose() => _cipher.Dispose();
 
     internal static bool IsReserved(string key) => key.StartsWith(MemorySecurityOptions.ReservedKeyPrefix, StringComparison.Ordinal);
 

@@ -168,5 +168,68 @@ public sealed class EnvelopeCipherTests : IDisposable
         _cipher.Open(resource, part, _cipher.Seal(resource, part, "v"u8), out _).Should().Equal("v"u8.ToArray());
     }
 
-    public void Dispose() => _keys.Dispose();
+    [Fact]
+    public void CipherContexts_ArePooledPerKey_AndARetiredKeysPoolIsDrainedWhenItIsMet()
+    {
+        var old = _cipher.Seal("k", null, "v"u8);
+        _cipher.PooledCount("k1").Should().Be(1);
+        _keys.RotateKey();
+        _cipher.Open("k", null, old, out _);
+        _cipher.PooledCount("k1").Should().Be(1);
+
+        _keys.RetireKey("k1");
+        var act = () => _cipher.Open("k", null, old, out _);
+
+        act.Should().Throw<MemorySecurityException>();
+        _cipher.PooledCount("k1").Should().Be(0);
+    }
+
+    [Fact]
+    public void SweepRetired_DrainsPoolsOfKeysRetiredSinceTheirLastUse()
+    {
+        _cipher.Seal("k", null, "v"u8);
+        _keys.RotateKey();
+        _keys.RetireKey("k1");
+        _cipher.PooledCount("k1").Should().Be(1);
+
+        for (var i = 0; i < EnvelopeCipher.SweepInterval; i++)
+        {
+            _cipher.Seal("k", null, "v"u8);
+        }
+
+        _cipher.PooledCount("k1").Should().Be(0);
+    }
+
+    [Fact]
+    public void Dispose_FreesPooledContexts_AndTheCipherStillWorks()
+    {
+        var envelope = _cipher.Seal("k", null, "v"u8);
+
+        _cipher.Dispose();
+
+        _cipher.PooledCount("k1").Should().Be(0);
+        _cipher.Open("k", null, envelope, out _).Should().Equal("v"u8.ToArray());
+        _cipher.PooledCount("k1").Should().Be(0);
+    }
+
+    [Fact]
+    public void ConcurrentSealAndOpen_WithRotation_AllRoundTrip()
+    {
+        Parallel.For(0, 4000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            if (i % 1000 == 0)
+            {
+                _keys.RotateKey();
+            }
+
+            var plaintext = BitConverter.GetBytes(i);
+            _cipher.Open($"r{i}", null, _cipher.Seal($"r{i}", null, plaintext), out _).Should().Equal(plaintext);
+        });
+    }
+
+    public void Dispose()
+    {
+        _cipher.Dispose();
+        _keys.Dispose();
+    }
 }

@@ -53,6 +53,7 @@ internal sealed class SecurityHarness : IDisposable
 
     public void Dispose()
     {
+        Security.Dispose();
         Inner.Dispose();
         Keys.Dispose();
         Audit.Dispose();
