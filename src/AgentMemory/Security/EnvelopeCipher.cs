@@ -21,12 +21,24 @@ namespace AgentMemory.Security;
 /// turns out retired (or unknown) is drained and its native contexts freed: at once when a read meets it, and
 /// otherwise on a sweep every <see cref="SweepInterval"/> operations; <see cref="Dispose"/> frees everything.
 /// </para>
-/// <para>Nonces are 96 random bits per value; the key provider rotates keys well before 2^32 encryptions.</para>
+/// <para>
+/// Nonces are 96 random bits per value from the OS CSPRNG (drawn in per-thread batches); the key provider rotates
+/// keys well before 2^32 encryptions.
+/// </para>
 /// </remarks>
 internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName) : IDisposable
 {
     public const int SweepInterval = 1024;
     private static readonly int MaxPooledPerKey = Math.Max(4, Environment.ProcessorCount * 2);
+    private const int NonceBatch = 256;
+
+    // Nonces are drawn from the OS CSPRNG in batches (one call per 256 nonces instead of one per value, which
+    // matters where each RNG call is a few microseconds); each thread owns its buffer and uses every nonce once.
+    [ThreadStatic]
+    private static byte[]? _threadNonces;
+    [ThreadStatic]
+    private static int _threadNonceOffset;
+
     private readonly ConcurrentDictionary<string, KeyPool> _pools = new(StringComparer.Ordinal);
     private int _operations;
     private volatile bool _disposed;
@@ -66,7 +78,7 @@ internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName) : IDi
         Encoding.ASCII.GetBytes(keyId, envelope.AsSpan(2, keyIdLength));
         var offset = 2 + keyIdLength;
         var nonce = envelope.AsSpan(offset, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
+        FillNonce(nonce);
         var ciphertext = envelope.AsSpan(offset + NonceSize, plaintext.Length);
         var tag = envelope.AsSpan(offset + NonceSize + plaintext.Length, TagSize);
 
@@ -188,6 +200,23 @@ internal sealed class EnvelopeCipher(IKeyProvider keys, string memoryName) : IDi
                 Close(keyId);
             }
         }
+    }
+
+    private static void FillNonce(Span<byte> nonce)
+    {
+        var buffer = _threadNonces;
+        var offset = _threadNonceOffset;
+        if (buffer is null || offset + NonceSize > buffer.Length)
+        {
+            buffer = _threadNonces ??= new byte[NonceSize * NonceBatch];
+            RandomNumberGenerator.Fill(buffer);
+            offset = 0;
+        }
+
+        var next = buffer.AsSpan(offset, NonceSize);
+        next.CopyTo(nonce);
+        next.Clear();
+        _threadNonceOffset = offset + NonceSize;
     }
 
     private AesGcm Rent(string keyId, out KeyPool pool)

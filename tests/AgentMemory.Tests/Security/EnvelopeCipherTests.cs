@@ -54,6 +54,20 @@ public sealed class EnvelopeCipherTests : IDisposable
     }
 
     [Fact]
+    public void Seal_ManyValuesOnManyThreads_NeverRepeatsANonce()
+    {
+        var nonces = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+
+        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            var envelope = _cipher.Seal("k", null, "v"u8);
+            nonces.TryAdd(Convert.ToHexString(envelope, 4, 12), 0).Should().BeTrue();
+        });
+
+        nonces.Should().HaveCount(20_000);
+    }
+
+    [Fact]
     public void Seal_EmptyValue_RoundTrips()
     {
         _cipher.Open("k", null, _cipher.Seal("k", null, []), out _).Should().BeEmpty();
