@@ -84,7 +84,8 @@ public sealed class MessagePackMemorySerializer : IMemorySerializer
         }
         catch (MessagePackSerializationException ex)
         {
-            throw new MemorySerializationException($"The stored bytes ({data.Length} bytes) are not a MessagePack {typeof(T)}: {ex.Message}", ex);
+            // The innermost message says what was wrong (for example the untrusted-data depth limit); the outer one only names the type.
+            throw new MemorySerializationException($"The stored bytes ({data.Length} bytes) are not a MessagePack {typeof(T)}: {ex.GetBaseException().Message}", ex);
         }
 
         if (read != data.Length)
