@@ -26,8 +26,11 @@ internal sealed partial class ArchiveStore : IDisposable
     /// <summary>The name of the lock file that keeps a second archive from opening the same directory.</summary>
     internal const string LockFileName = "archive.lock";
 
-    /// <summary>A compaction block is cut once its records' payloads reach this many bytes.</summary>
-    private const int CompactionBlockBytes = 1024 * 1024;
+    /// <summary>
+    /// A compaction block is cut once its records' payloads reach this many bytes. A read decodes a whole block, so
+    /// this bounds the work of a read of a compacted record while leaving LZ4 enough data to compress well.
+    /// </summary>
+    private const int CompactionBlockBytes = 64 * 1024;
 
     /// <summary>A compaction or tombstone block is cut at this many records.</summary>
     private const int MaxRecordsPerBlock = 4096;

@@ -185,6 +185,48 @@ public sealed class ArchiveStoreTests
     }
 
     [Fact]
+    public void ReadAll_ReturnsEveryLiveEntryOnce_AcrossSegments()
+    {
+        using var harness = new ArchiveHarness(o => o.MaxSegmentBytes = ArchiveOptions.MinSegmentBytes);
+        var expected = new Dictionary<string, PersistedEntry>();
+        for (var i = 0; i < 60; i++)
+        {
+            var entry = Create($"k{i % 23}", RandomText(i, 300), i % 5 == 0 ? harness.Now + 10 : PersistedEntry.NoExpiry, seed: i);
+            harness.Store.Append([entry, Create($"gone{i}", "x")]);
+            harness.Store.Remove($"gone{i}");
+            expected[entry.Key] = entry;
+        }
+
+        var now = harness.Now + 10;
+        var live = expected.Values.Where(e => !e.IsExpiredAt(now)).Select(Describe).ToList();
+
+        harness.Store.ReadAll(now).Select(Describe).Should().BeEquivalentTo(live);
+    }
+
+    [Fact]
+    public void ReadAll_CompactionDuringEnumeration_StillYieldsEveryEntry()
+    {
+        using var harness = new ArchiveHarness();
+        for (var i = 0; i < 10; i++)
+        {
+            harness.Store.Append([Create($"k{i}", $"v{i}")]);
+        }
+
+        var seen = new List<string>();
+        foreach (var entry in harness.Store.ReadAll(harness.Now))
+        {
+            if (seen.Count == 3)
+            {
+                harness.Store.Compact(force: true).Should().BeTrue();
+            }
+
+            seen.Add(entry.Key);
+        }
+
+        seen.Should().BeEquivalentTo(Enumerable.Range(0, 10).Select(i => $"k{i}"));
+    }
+
+    [Fact]
     public void KeysMatching_FiltersByPredicate()
     {
         using var harness = new ArchiveHarness();
