@@ -171,53 +171,63 @@ internal sealed partial class ArchiveStore
     /// </summary>
     private byte[] ReadBlock(ArchiveSegment segment, long offset, int length, string? key = null)
     {
-        var block = new byte[length];
-        int read;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            read = ReadFully(segment, offset, block);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new MemoryStorageException(key, $"Reading the archive segment '{segment.Path}' at offset {offset} failed: {ex.Message}", ex);
-        }
+            var block = rented.AsSpan(0, length);
+            int read;
+            try
+            {
+                read = ReadFully(segment, offset, block);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new MemoryStorageException(key, $"Reading the archive segment '{segment.Path}' at offset {offset} failed: {ex.Message}", ex);
+            }
 
-        if (read < length)
-        {
-            throw Damaged(segment.Path, offset, $"the file ends {length - read} bytes short of the block", key: key);
-        }
+            if (read < length)
+            {
+                throw Damaged(segment.Path, offset, $"the file ends {length - read} bytes short of the block", key: key);
+            }
 
-        var declared = BinaryPrimitives.ReadUInt32LittleEndian(block);
-        if (declared != length - ArchiveFormat.BlockHeaderSize)
-        {
-            throw Damaged(segment.Path, offset, $"the block's length prefix reads {declared}, not {length - ArchiveFormat.BlockHeaderSize}", key: key);
-        }
+            var declared = BinaryPrimitives.ReadUInt32LittleEndian(block);
+            if (declared != length - ArchiveFormat.BlockHeaderSize)
+            {
+                throw Damaged(segment.Path, offset, $"the block's length prefix reads {declared}, not {length - ArchiveFormat.BlockHeaderSize}", key: key);
+            }
 
-        var payload = block.AsSpan(ArchiveFormat.BlockHeaderSize);
-        if (Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(4)))
-        {
-            throw Damaged(segment.Path, offset, "the block's CRC-32 does not match its contents", key: key);
-        }
+            var payload = block[ArchiveFormat.BlockHeaderSize..];
+            if (Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(block[4..]))
+            {
+                throw Damaged(segment.Path, offset, "the block's CRC-32 does not match its contents", key: key);
+            }
 
-        return DecodePayload(segment.Path, offset, payload, key);
+            return DecodePayload(segment.Path, offset, payload, key);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Reverses the block transform and the compression of a checked payload.</summary>
     private byte[] DecodePayload(string path, long offset, ReadOnlySpan<byte> payload, string? key = null)
     {
-        byte[] compressed;
-        try
+        if (_transform is not null)
         {
-            compressed = _transform is null ? payload.ToArray() : _transform.Decode(payload);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw Damaged(path, offset, $"the block transform could not decode the block ({ex.Message}); was the archive written with a different key?", ex, key);
+            try
+            {
+                payload = _transform.Decode(payload);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw Damaged(path, offset, $"the block transform could not decode the block ({ex.Message}); was the archive written with a different key?", ex, key);
+            }
         }
 
         try
         {
-            return Lz4Block.Decompress(compressed);
+            return Lz4Block.Decompress(payload);
         }
         catch (InvalidDataException ex)
         {

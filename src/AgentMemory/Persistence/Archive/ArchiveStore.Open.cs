@@ -190,8 +190,8 @@ internal sealed partial class ArchiveStore
             for (var i = 0; i < count; i++)
             {
                 var start = i == 0 ? 0 : reader.Consumed;
-                var entry = ArchiveRecordCodec.Read(ref reader, out var key);
-                if (entry is null || entry.IsExpiredAt(now))
+                var isEntry = ArchiveRecordCodec.ReadIndexFields(ref reader, out var key, out var expiresTicks);
+                if (!isEntry || now >= expiresTicks)
                 {
                     if (_index.TryRemove(key, out var old))
                     {
@@ -202,7 +202,7 @@ internal sealed partial class ArchiveStore
                 }
 
                 var share = Share(blockLength, start, i == count - 1 ? raw.Length : reader.Consumed, raw.Length);
-                Index(_index, key, new ArchiveLocation(segment.Id, offset, blockLength, i, entry.ExpiresTicks, share));
+                Index(_index, key, new ArchiveLocation(segment.Id, offset, blockLength, i, expiresTicks, share));
             }
 
             if (!reader.End)

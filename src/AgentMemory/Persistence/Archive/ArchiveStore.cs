@@ -30,7 +30,7 @@ internal sealed partial class ArchiveStore : IDisposable
     /// A compaction block is cut once its records' payloads reach this many bytes. A read decodes a whole block, so
     /// this bounds the work of a read of a compacted record while leaving LZ4 enough data to compress well.
     /// </summary>
-    private const int CompactionBlockBytes = 64 * 1024;
+    private const int CompactionBlockBytes = 16 * 1024;
 
     /// <summary>A compaction or tombstone block is cut at this many records.</summary>
     private const int MaxRecordsPerBlock = 4096;

@@ -50,7 +50,16 @@ internal static class Lz4Block
             return body.Length == 0 ? target : throw new InvalidDataException("An empty compressed block carries data.");
         }
 
-        var decoded = LZ4Codec.Decode(body, target);
+        int decoded;
+        try
+        {
+            decoded = LZ4Codec.Decode(body, target);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not InvalidDataException)
+        {
+            throw new InvalidDataException($"A compressed block of {body.Length} bytes does not decode: {ex.Message}", ex);
+        }
+
         if (decoded != length)
         {
             throw new InvalidDataException($"A compressed block decoded to {decoded} bytes instead of the declared {length}.");
