@@ -139,10 +139,10 @@ internal sealed partial class ArchiveStore
     /// <summary>Reads the record <paramref name="location"/> points at and checks that it is <paramref name="key"/>'s entry.</summary>
     private PersistedEntry ReadRecord(ArchiveSegment segment, ArchiveLocation location, string key)
     {
-        var raw = ReadBlock(segment, location.Offset, location.Length, key);
+        using var raw = ReadBlock(segment, location.Offset, location.Length, key);
         try
         {
-            var reader = new MessagePackReader(raw);
+            var reader = new MessagePackReader(raw.Memory);
             var count = reader.ReadArrayHeader();
             if (location.Record >= count)
             {
@@ -169,49 +169,42 @@ internal sealed partial class ArchiveStore
     /// Reads a whole block, checks its prefix and checksum, and returns its decoded MessagePack bytes; failures name
     /// <paramref name="key"/> when the read was for one key.
     /// </summary>
-    private byte[] ReadBlock(ArchiveSegment segment, long offset, int length, string? key = null)
+    private PooledBuffer ReadBlock(ArchiveSegment segment, long offset, int length, string? key = null)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(length);
+        using var rented = new PooledBuffer(length);
+        var block = rented.Span;
+        int read;
         try
         {
-            var block = rented.AsSpan(0, length);
-            int read;
-            try
-            {
-                read = ReadFully(segment, offset, block);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new MemoryStorageException(key, $"Reading the archive segment '{segment.Path}' at offset {offset} failed: {ex.Message}", ex);
-            }
-
-            if (read < length)
-            {
-                throw Damaged(segment.Path, offset, $"the file ends {length - read} bytes short of the block", key: key);
-            }
-
-            var declared = BinaryPrimitives.ReadUInt32LittleEndian(block);
-            if (declared != length - ArchiveFormat.BlockHeaderSize)
-            {
-                throw Damaged(segment.Path, offset, $"the block's length prefix reads {declared}, not {length - ArchiveFormat.BlockHeaderSize}", key: key);
-            }
-
-            var payload = block[ArchiveFormat.BlockHeaderSize..];
-            if (Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(block[4..]))
-            {
-                throw Damaged(segment.Path, offset, "the block's CRC-32 does not match its contents", key: key);
-            }
-
-            return DecodePayload(segment.Path, offset, payload, key);
+            read = ReadFully(segment, offset, block);
         }
-        finally
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            throw new MemoryStorageException(key, $"Reading the archive segment '{segment.Path}' at offset {offset} failed: {ex.Message}", ex);
         }
+
+        if (read < length)
+        {
+            throw Damaged(segment.Path, offset, $"the file ends {length - read} bytes short of the block", key: key);
+        }
+
+        var declared = BinaryPrimitives.ReadUInt32LittleEndian(block);
+        if (declared != length - ArchiveFormat.BlockHeaderSize)
+        {
+            throw Damaged(segment.Path, offset, $"the block's length prefix reads {declared}, not {length - ArchiveFormat.BlockHeaderSize}", key: key);
+        }
+
+        var payload = block[ArchiveFormat.BlockHeaderSize..];
+        if (Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(block[4..]))
+        {
+            throw Damaged(segment.Path, offset, "the block's CRC-32 does not match its contents", key: key);
+        }
+
+        return DecodePayload(segment.Path, offset, payload, key);
     }
 
-    /// <summary>Reverses the block transform and the compression of a checked payload.</summary>
-    private byte[] DecodePayload(string path, long offset, ReadOnlySpan<byte> payload, string? key = null)
+    /// <summary>Reverses the block transform and the compression of a checked payload, into a pooled buffer.</summary>
+    private PooledBuffer DecodePayload(string path, long offset, ReadOnlySpan<byte> payload, string? key = null)
     {
         if (_transform is not null)
         {
@@ -227,7 +220,7 @@ internal sealed partial class ArchiveStore
 
         try
         {
-            return Lz4Block.Decompress(payload);
+            return Lz4Block.DecompressPooled(payload);
         }
         catch (InvalidDataException ex)
         {
