@@ -172,6 +172,20 @@ public sealed class BackupFormatTests
     }
 
     [Fact]
+    public void ReadEntries_FileCutAfterVerification_ThrowsAStorageError()
+    {
+        var stream = new MemoryStream();
+        BackupFormat.Write(stream, "m", Created, Many(3 * BackupFormat.ChunkRecords));
+        stream.Position = 0;
+        using var reader = BackupFormat.Open(stream);
+        stream.SetLength(stream.Length / 2);
+
+        var read = () => reader.ReadEntries().Count();
+
+        read.Should().Throw<MemoryStorageException>().WithMessage("*changed after it was verified*");
+    }
+
+    [Fact]
     public void Write_BadArguments_Throw()
     {
         using var stream = new MemoryStream();
