@@ -10,9 +10,10 @@ namespace AgentMemory.Persistence.Archive;
 /// <remarks>
 /// <para>
 /// Thread-safe. Writers (<see cref="Append"/>, <see cref="Remove"/>, <see cref="RemoveExpired"/>,
-/// <see cref="Compact"/>) take one lock and run one at a time; readers (<see cref="TryGet"/>, <see cref="Keys"/>,
-/// <see cref="KeysMatching"/>) run concurrently with each other and with appends. Only the short moment in which a
-/// compaction swaps in its new segments excludes readers.
+/// <see cref="Compact"/>) take one lock and run one at a time; readers (<see cref="TryGet"/>, <see cref="ReadAll"/>,
+/// <see cref="Keys"/>, <see cref="KeysMatching"/>) run concurrently with each other and with appends. Only the short
+/// moment in which a compaction swaps in its new segments excludes readers. Compaction is never automatic: the owner
+/// calls <see cref="Compact"/> (for example from a maintenance timer), which checks the garbage ratio itself.
 /// </para>
 /// <para>
 /// Durability: every write is fsynced before it returns, and the index changes only after that, so a write that
