@@ -53,6 +53,65 @@ internal static class ArchiveRecordCodec
     /// <exception cref="MessagePackSerializationException">The bytes are not valid MessagePack.</exception>
     public static PersistedEntry? Read(ref MessagePackReader reader, out string key)
     {
+        if (!ReadHead(ref reader, out key))
+        {
+            return null;
+        }
+
+        var kind = ReadKind(ref reader, key);
+        var payload = ReadBytes(ref reader) ?? throw new InvalidDataException($"The record for '{key}' has no payload.");
+        var metadata = ReadBytes(ref reader);
+        return new PersistedEntry(
+            key,
+            kind,
+            payload,
+            metadata,
+            ReadPriority(ref reader, key),
+            CreatedTicks: reader.ReadInt64(),
+            UpdatedTicks: reader.ReadInt64(),
+            LastAccessTicks: reader.ReadInt64(),
+            ExpiresTicks: reader.ReadInt64(),
+            AccessCount: reader.ReadInt64());
+    }
+
+    /// <summary>
+    /// Reads what an index needs from one record (its key, whether it is an entry, its expiry) and checks every
+    /// field as <see cref="Read"/> does, without copying the payload or metadata.
+    /// </summary>
+    /// <returns>True for an entry; false for a tombstone (<paramref name="expiresTicks"/> is then 0).</returns>
+    /// <exception cref="InvalidDataException">The record is not well-formed.</exception>
+    /// <exception cref="MessagePackSerializationException">The bytes are not valid MessagePack.</exception>
+    public static bool ReadIndexFields(ref MessagePackReader reader, out string key, out long expiresTicks)
+    {
+        expiresTicks = 0;
+        if (!ReadHead(ref reader, out key))
+        {
+            return false;
+        }
+
+        ReadKind(ref reader, key);
+        if (reader.TryReadNil() || reader.ReadBytes() is null)
+        {
+            throw new InvalidDataException($"The record for '{key}' has no payload.");
+        }
+
+        if (!reader.TryReadNil())
+        {
+            _ = reader.ReadBytes() ?? throw new InvalidDataException($"The record for '{key}' has a missing metadata field.");
+        }
+
+        ReadPriority(ref reader, key);
+        reader.ReadInt64();
+        reader.ReadInt64();
+        reader.ReadInt64();
+        expiresTicks = reader.ReadInt64();
+        reader.ReadInt64();
+        return true;
+    }
+
+    /// <summary>Reads a record's array header, tag and key; true for an entry, false for a tombstone.</summary>
+    private static bool ReadHead(ref MessagePackReader reader, out string key)
+    {
         var count = reader.ReadArrayHeader();
         if (count < 2)
         {
@@ -64,7 +123,7 @@ internal static class ArchiveRecordCodec
         if (tag == TombstoneTag)
         {
             ExpectFields(count, 2, "tombstone");
-            return null;
+            return false;
         }
 
         if (tag != EntryTag)
@@ -73,31 +132,19 @@ internal static class ArchiveRecordCodec
         }
 
         ExpectFields(count, EntryFields, "entry");
+        return true;
+    }
+
+    private static MemoryEntryKind ReadKind(ref MessagePackReader reader, string key)
+    {
         var kind = (MemoryEntryKind)reader.ReadInt32();
-        if (!Enum.IsDefined(kind))
-        {
-            throw new InvalidDataException($"The record for '{key}' has the unknown kind {(int)kind}.");
-        }
+        return Enum.IsDefined(kind) ? kind : throw new InvalidDataException($"The record for '{key}' has the unknown kind {(int)kind}.");
+    }
 
-        var payload = ReadBytes(ref reader) ?? throw new InvalidDataException($"The record for '{key}' has no payload.");
-        var metadata = ReadBytes(ref reader);
+    private static MemoryPriority ReadPriority(ref MessagePackReader reader, string key)
+    {
         var priority = (MemoryPriority)reader.ReadInt32();
-        if (!Enum.IsDefined(priority))
-        {
-            throw new InvalidDataException($"The record for '{key}' has the unknown priority {(int)priority}.");
-        }
-
-        return new PersistedEntry(
-            key,
-            kind,
-            payload,
-            metadata,
-            priority,
-            CreatedTicks: reader.ReadInt64(),
-            UpdatedTicks: reader.ReadInt64(),
-            LastAccessTicks: reader.ReadInt64(),
-            ExpiresTicks: reader.ReadInt64(),
-            AccessCount: reader.ReadInt64());
+        return Enum.IsDefined(priority) ? priority : throw new InvalidDataException($"The record for '{key}' has the unknown priority {(int)priority}.");
     }
 
     /// <summary>Throws unless <paramref name="entry"/> can be written: not null, a non-empty key, a payload.</summary>

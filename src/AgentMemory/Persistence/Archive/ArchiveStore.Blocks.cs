@@ -139,10 +139,10 @@ internal sealed partial class ArchiveStore
     /// <summary>Reads the record <paramref name="location"/> points at and checks that it is <paramref name="key"/>'s entry.</summary>
     private PersistedEntry ReadRecord(ArchiveSegment segment, ArchiveLocation location, string key)
     {
-        var raw = ReadBlock(segment, location.Offset, location.Length, key);
+        using var raw = ReadBlock(segment, location.Offset, location.Length, key);
         try
         {
-            var reader = new MessagePackReader(raw);
+            var reader = new MessagePackReader(raw.Memory);
             var count = reader.ReadArrayHeader();
             if (location.Record >= count)
             {
@@ -169,9 +169,10 @@ internal sealed partial class ArchiveStore
     /// Reads a whole block, checks its prefix and checksum, and returns its decoded MessagePack bytes; failures name
     /// <paramref name="key"/> when the read was for one key.
     /// </summary>
-    private byte[] ReadBlock(ArchiveSegment segment, long offset, int length, string? key = null)
+    private PooledBuffer ReadBlock(ArchiveSegment segment, long offset, int length, string? key = null)
     {
-        var block = new byte[length];
+        using var rented = new PooledBuffer(length);
+        var block = rented.Span;
         int read;
         try
         {
@@ -193,8 +194,8 @@ internal sealed partial class ArchiveStore
             throw Damaged(segment.Path, offset, $"the block's length prefix reads {declared}, not {length - ArchiveFormat.BlockHeaderSize}", key: key);
         }
 
-        var payload = block.AsSpan(ArchiveFormat.BlockHeaderSize);
-        if (Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(4)))
+        var payload = block[ArchiveFormat.BlockHeaderSize..];
+        if (Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(block[4..]))
         {
             throw Damaged(segment.Path, offset, "the block's CRC-32 does not match its contents", key: key);
         }
@@ -202,22 +203,24 @@ internal sealed partial class ArchiveStore
         return DecodePayload(segment.Path, offset, payload, key);
     }
 
-    /// <summary>Reverses the block transform and the compression of a checked payload.</summary>
-    private byte[] DecodePayload(string path, long offset, ReadOnlySpan<byte> payload, string? key = null)
+    /// <summary>Reverses the block transform and the compression of a checked payload, into a pooled buffer.</summary>
+    private PooledBuffer DecodePayload(string path, long offset, ReadOnlySpan<byte> payload, string? key = null)
     {
-        byte[] compressed;
-        try
+        if (_transform is not null)
         {
-            compressed = _transform is null ? payload.ToArray() : _transform.Decode(payload);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw Damaged(path, offset, $"the block transform could not decode the block ({ex.Message}); was the archive written with a different key?", ex, key);
+            try
+            {
+                payload = _transform.Decode(payload);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw Damaged(path, offset, $"the block transform could not decode the block ({ex.Message}); was the archive written with a different key?", ex, key);
+            }
         }
 
         try
         {
-            return Lz4Block.Decompress(compressed);
+            return Lz4Block.DecompressPooled(payload);
         }
         catch (InvalidDataException ex)
         {

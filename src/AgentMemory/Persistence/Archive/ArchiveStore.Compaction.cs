@@ -146,10 +146,10 @@ internal sealed partial class ArchiveStore
     /// <summary>Decodes every record of the block at <paramref name="location"/>; tombstones come back as null.</summary>
     private PersistedEntry?[] ReadAllRecords(ArchiveSegment segment, ArchiveLocation location)
     {
-        var raw = ReadBlock(segment, location.Offset, location.Length);
+        using var raw = ReadBlock(segment, location.Offset, location.Length);
         try
         {
-            var reader = new MessagePackReader(raw);
+            var reader = new MessagePackReader(raw.Memory);
             var records = new PersistedEntry?[reader.ReadArrayHeader()];
             for (var i = 0; i < records.Length; i++)
             {

@@ -160,28 +160,37 @@ internal sealed partial class ArchiveStore
                 return;
             }
 
+            if (payloadLength > ArchiveFormat.MaxPayloadLength)
+            {
+                throw Damaged(segment.Path, offset, $"the block prefix declares {payloadLength} bytes, more than a block may hold");
+            }
+
             if (payloadLength == 0)
             {
                 CutTornTail(segment, isLast && IsZeroFrom(segment, offset, length), offset, "the block prefix declares an empty block");
                 return;
             }
 
-            var payload = new byte[payloadLength];
-            ReadFully(segment, offset + ArchiveFormat.BlockHeaderSize, payload);
             var end = offset + ArchiveFormat.BlockHeaderSize + payloadLength;
-            if (Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(4)))
+            using (var payload = new PooledBuffer((int)payloadLength))
             {
-                CutTornTail(segment, isLast && (end == length || IsZeroFrom(segment, end, length)), offset, "the block's CRC-32 does not match its contents");
-                return;
+                ReadFully(segment, offset + ArchiveFormat.BlockHeaderSize, payload.Span);
+                if (Crc32.HashToUInt32(payload.Span) != BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(4)))
+                {
+                    CutTornTail(segment, isLast && (end == length || IsZeroFrom(segment, end, length)), offset, "the block's CRC-32 does not match its contents");
+                    return;
+                }
+
+                using var raw = DecodePayload(segment.Path, offset, payload.Span);
+                IndexBlock(segment, offset, (int)(end - offset), raw.Memory, now);
             }
 
-            IndexBlock(segment, offset, (int)(end - offset), DecodePayload(segment.Path, offset, payload), now);
             offset = end;
         }
     }
 
     /// <summary>Indexes the records of one checked block, in order.</summary>
-    private void IndexBlock(ArchiveSegment segment, long offset, int blockLength, byte[] raw, long now)
+    private void IndexBlock(ArchiveSegment segment, long offset, int blockLength, ReadOnlyMemory<byte> raw, long now)
     {
         try
         {
@@ -190,8 +199,8 @@ internal sealed partial class ArchiveStore
             for (var i = 0; i < count; i++)
             {
                 var start = i == 0 ? 0 : reader.Consumed;
-                var entry = ArchiveRecordCodec.Read(ref reader, out var key);
-                if (entry is null || entry.IsExpiredAt(now))
+                var isEntry = ArchiveRecordCodec.ReadIndexFields(ref reader, out var key, out var expiresTicks);
+                if (!isEntry || now >= expiresTicks)
                 {
                     if (_index.TryRemove(key, out var old))
                     {
@@ -202,7 +211,7 @@ internal sealed partial class ArchiveStore
                 }
 
                 var share = Share(blockLength, start, i == count - 1 ? raw.Length : reader.Consumed, raw.Length);
-                Index(_index, key, new ArchiveLocation(segment.Id, offset, blockLength, i, entry.ExpiresTicks, share));
+                Index(_index, key, new ArchiveLocation(segment.Id, offset, blockLength, i, expiresTicks, share));
             }
 
             if (!reader.End)

@@ -10,9 +10,10 @@ namespace AgentMemory.Persistence.Archive;
 /// <remarks>
 /// <para>
 /// Thread-safe. Writers (<see cref="Append"/>, <see cref="Remove"/>, <see cref="RemoveExpired"/>,
-/// <see cref="Compact"/>) take one lock and run one at a time; readers (<see cref="TryGet"/>, <see cref="Keys"/>,
-/// <see cref="KeysMatching"/>) run concurrently with each other and with appends. Only the short moment in which a
-/// compaction swaps in its new segments excludes readers.
+/// <see cref="Compact"/>) take one lock and run one at a time; readers (<see cref="TryGet"/>, <see cref="ReadAll"/>,
+/// <see cref="Keys"/>, <see cref="KeysMatching"/>) run concurrently with each other and with appends. Only the short
+/// moment in which a compaction swaps in its new segments excludes readers. Compaction is never automatic: the owner
+/// calls <see cref="Compact"/> (for example from a maintenance timer), which checks the garbage ratio itself.
 /// </para>
 /// <para>
 /// Durability: every write is fsynced before it returns, and the index changes only after that, so a write that
@@ -26,8 +27,11 @@ internal sealed partial class ArchiveStore : IDisposable
     /// <summary>The name of the lock file that keeps a second archive from opening the same directory.</summary>
     internal const string LockFileName = "archive.lock";
 
-    /// <summary>A compaction block is cut once its records' payloads reach this many bytes.</summary>
-    private const int CompactionBlockBytes = 1024 * 1024;
+    /// <summary>
+    /// A compaction block is cut once its records' payloads reach this many bytes. A read decodes a whole block, so
+    /// this bounds the work of a read of a compacted record while leaving LZ4 enough data to compress well.
+    /// </summary>
+    private const int CompactionBlockBytes = 16 * 1024;
 
     /// <summary>A compaction or tombstone block is cut at this many records.</summary>
     private const int MaxRecordsPerBlock = 4096;

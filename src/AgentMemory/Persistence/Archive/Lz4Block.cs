@@ -32,30 +32,71 @@ internal static class Lz4Block
     /// <exception cref="InvalidDataException">The bytes are not a valid compressed block.</exception>
     public static byte[] Decompress(ReadOnlySpan<byte> data)
     {
+        var length = DeclaredLength(data);
+        var target = new byte[length];
+        DecodeInto(data[4..], target);
+        return target;
+    }
+
+    /// <summary>Decompresses what <see cref="Compress"/> produced into a pooled buffer the caller disposes.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a valid compressed block.</exception>
+    public static PooledBuffer DecompressPooled(ReadOnlySpan<byte> data)
+    {
+        var target = new PooledBuffer(DeclaredLength(data));
+        try
+        {
+            DecodeInto(data[4..], target.Span);
+            return target;
+        }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
+    }
+
+    private static int DeclaredLength(ReadOnlySpan<byte> data)
+    {
         if (data.Length < 4)
         {
             throw new InvalidDataException($"A compressed block needs at least 4 bytes; it has {data.Length}.");
         }
 
         var length = BinaryPrimitives.ReadUInt32LittleEndian(data);
-        var body = data[4..];
-        if (length > Array.MaxLength || length > body.Length * MaxExpansion + 16)
+        var body = data.Length - 4;
+        if (length > Array.MaxLength || length > body * MaxExpansion + 16)
         {
-            throw new InvalidDataException($"A compressed block of {body.Length} bytes declares an impossible uncompressed length of {length}.");
+            throw new InvalidDataException($"A compressed block of {body} bytes declares an impossible uncompressed length of {length}.");
         }
 
-        var target = new byte[length];
-        if (length == 0)
+        return (int)length;
+    }
+
+    private static void DecodeInto(ReadOnlySpan<byte> body, Span<byte> target)
+    {
+        if (target.Length == 0)
         {
-            return body.Length == 0 ? target : throw new InvalidDataException("An empty compressed block carries data.");
+            if (body.Length != 0)
+            {
+                throw new InvalidDataException("An empty compressed block carries data.");
+            }
+
+            return;
         }
 
-        var decoded = LZ4Codec.Decode(body, target);
-        if (decoded != length)
+        int decoded;
+        try
         {
-            throw new InvalidDataException($"A compressed block decoded to {decoded} bytes instead of the declared {length}.");
+            decoded = LZ4Codec.Decode(body, target);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not InvalidDataException)
+        {
+            throw new InvalidDataException($"A compressed block of {body.Length} bytes does not decode: {ex.Message}", ex);
         }
 
-        return target;
+        if (decoded != target.Length)
+        {
+            throw new InvalidDataException($"A compressed block decoded to {decoded} bytes instead of the declared {target.Length}.");
+        }
     }
 }

@@ -61,21 +61,28 @@ internal sealed class BackupReader : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             _stream.Position = _chunksStart;
             var input = new Input(_stream, hash: null);
-            while (true)
+            while (NextChunk(input) is { } chunk)
             {
-                var offset = input.Position;
-                var count = input.UInt32("a chunk header");
-                if (count == 0)
-                {
-                    yield break;
-                }
-
-                var payload = input.Bytes(input.UInt32("a chunk header"), "a chunk");
-                foreach (var entry in DecodeChunk(payload, count, offset))
+                foreach (var entry in chunk)
                 {
                     yield return entry;
                 }
             }
+        }
+    }
+
+    /// <summary>Reads and decodes the next chunk; null at the end marker.</summary>
+    private static List<PersistedEntry>? NextChunk(Input input)
+    {
+        try
+        {
+            var offset = input.Position;
+            var count = input.UInt32("a chunk header");
+            return count == 0 ? null : DecodeChunk(input.Bytes(input.UInt32("a chunk header"), "a chunk"), count, offset);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw Rejected($"it changed after it was verified: {ex.Message}", ex);
         }
     }
 
@@ -132,10 +139,7 @@ internal sealed class BackupReader : IDisposable
                 {
                     try
                     {
-                        foreach (var entry in DecodeChunk(payload, count, offset))
-                        {
-                            _ = entry;
-                        }
+                        DecodeChunk(payload, count, offset);
                     }
                     catch (MemoryStorageException ex)
                     {
@@ -194,7 +198,7 @@ internal sealed class BackupReader : IDisposable
     }
 
     /// <summary>Decodes one chunk's records, checking that there are exactly <paramref name="count"/> of them.</summary>
-    private static IEnumerable<PersistedEntry> DecodeChunk(byte[] payload, uint count, long offset)
+    private static List<PersistedEntry> DecodeChunk(byte[] payload, uint count, long offset)
     {
         byte[] raw;
         try

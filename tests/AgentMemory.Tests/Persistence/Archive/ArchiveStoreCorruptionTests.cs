@@ -24,6 +24,23 @@ public sealed class ArchiveStoreCorruptionTests
         harness.Store.Keys.Should().BeEquivalentTo(["a", "b", "d"]);
     }
 
+    [Fact]
+    public void Open_LastBlockCutAtEveryPossibleLength_KeepsEveryEarlierWrite()
+    {
+        using var harness = ThreeBlocks(out var segment, out var offsets);
+        var original = File.ReadAllBytes(segment);
+        for (var length = offsets[2]; length < original.Length; length++)
+        {
+            File.WriteAllBytes(segment, original.AsSpan(0, (int)length).ToArray());
+
+            harness.Open();
+
+            harness.Store.Keys.Should().BeEquivalentTo(["a", "b"], $"the segment was cut to {length} bytes");
+            new FileInfo(segment).Length.Should().Be(offsets[2]);
+            harness.Close();
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
