@@ -17,11 +17,11 @@ public sealed class MemoryStoreLockProviderSoakTests : IDisposable
         var overlaps = 0;
         long unprotected = 0;
         var tokens = new ConcurrentQueue<long>();
-        using var start = new Barrier(Workers);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var tasks = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
         {
-            start.SignalAndWait();
+            await start.Task;
             for (var i = 0; i < Rounds; i++)
             {
                 await using var lease = await _h.Locks.AcquireAsync("hot", LockHarness.Options(3600, null));
@@ -37,6 +37,7 @@ public sealed class MemoryStoreLockProviderSoakTests : IDisposable
                 Interlocked.Decrement(ref inside);
             }
         })).ToArray();
+        start.SetResult();
         await Task.WhenAll(tasks);
 
         overlaps.Should().Be(0);
