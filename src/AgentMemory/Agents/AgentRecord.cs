@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AgentMemory.Agents;
 
 /// <summary>The stored form of a registered agent: its registration, its tasks and its counters.</summary>
@@ -30,8 +32,10 @@ internal sealed class AgentRecord
 
     public long TotalDurationTicks { get; set; }
 
+    [JsonIgnore]
     public int Running => Tasks.Count(t => t.StartedAt is not null);
 
+    [JsonIgnore]
     public int Queued => Tasks.Count - Running;
 
     public bool IsAlive(DateTimeOffset now, TimeSpan heartbeatTtl) => now - LastHeartbeat < heartbeatTtl;

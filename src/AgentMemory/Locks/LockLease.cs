@@ -42,7 +42,16 @@ internal sealed class LockLease(MemoryStoreLockProvider provider, string resourc
             return false;
         }
 
-        return await provider.ReleaseAsync(this, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await provider.ReleaseAsync(this, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not released (cancelled, or the store failed): let a later release or dispose try again.
+            Volatile.Write(ref _released, 0);
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync() => await ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
