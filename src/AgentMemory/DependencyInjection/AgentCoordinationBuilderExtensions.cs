@@ -20,6 +20,10 @@ public static class AgentCoordinationBuilderExtensions
     /// (<see cref="AgentMemoryFacade"/>, which uses whatever lock provider and agent manager are registered). Uses
     /// TryAdd throughout, so services registered before this call win. Options are validated at host start.
     /// </summary>
+    /// <remarks>
+    /// <see cref="MemoryStoreAgentPool"/> works on <see cref="MemoryStoreAgentManager"/>'s records: an application that
+    /// replaces <see cref="IAgentManager"/> with its own should replace <see cref="IAgentPool"/> too.
+    /// </remarks>
     /// <param name="builder">The builder returned by <c>AddAgentMemory</c>.</param>
     /// <param name="configure">Configures the options; null for the defaults.</param>
     /// <returns>The same builder, to chain further parts.</returns>
