@@ -4,7 +4,7 @@ namespace AgentMemory;
 /// <remarks>A plain settings object, read once per call. Not thread-safe to mutate while a call reads it.</remarks>
 public sealed class LockOptions
 {
-    /// <summary>How long the lease lasts unless extended; positive. Null for the provider's default.</summary>
+    /// <summary>How long the lease lasts unless extended; positive (the store-backed provider allows up to 365 days). Null for the provider's default.</summary>
     public TimeSpan? LeaseTtl { get; set; }
 
     /// <summary>

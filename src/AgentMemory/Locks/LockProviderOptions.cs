@@ -24,9 +24,9 @@ public sealed class LockProviderOptions
             errors.Add($"{path}.{nameof(KeyPrefix)} must not be empty.");
         }
 
-        if (DefaultLeaseTtl <= TimeSpan.Zero)
+        if (DefaultLeaseTtl <= TimeSpan.Zero || DefaultLeaseTtl > MemoryStoreLockProvider.MaxLeaseTtl)
         {
-            errors.Add($"{path}.{nameof(DefaultLeaseTtl)} must be positive; it is {DefaultLeaseTtl}.");
+            errors.Add($"{path}.{nameof(DefaultLeaseTtl)} must be positive and at most {MemoryStoreLockProvider.MaxLeaseTtl.TotalDays} days; it is {DefaultLeaseTtl}.");
         }
 
         if (DefaultWaitTimeout < TimeSpan.Zero && DefaultWaitTimeout != Timeout.InfiniteTimeSpan)

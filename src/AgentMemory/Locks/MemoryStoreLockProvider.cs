@@ -24,6 +24,10 @@ namespace AgentMemory.Locks;
 public sealed class MemoryStoreLockProvider : IDistributedLockProvider, IDisposable
 {
     private const int StripeCount = 64;
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromDays(1);
+
+    /// <summary>The longest lease a call may ask for.</summary>
+    internal static readonly TimeSpan MaxLeaseTtl = TimeSpan.FromDays(365);
 
     private readonly IMemoryStore _store;
     private readonly IMemoryOperations _operations;
@@ -73,8 +77,13 @@ public sealed class MemoryStoreLockProvider : IDistributedLockProvider, IDisposa
             throw new ArgumentException($"{nameof(LockOptions)}.{nameof(LockOptions.WaitTimeout)} must be zero, positive or Timeout.InfiniteTimeSpan; it is {wait}.", nameof(options));
         }
 
+        if (ttl > MaxLeaseTtl)
+        {
+            throw new ArgumentException($"{nameof(LockOptions)}.{nameof(LockOptions.LeaseTtl)} may be at most {MaxLeaseTtl.TotalDays} days; it is {ttl}.", nameof(options));
+        }
+
         var start = _time.GetUtcNow();
-        var deadline = wait == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : start + wait;
+        var deadline = wait == Timeout.InfiniteTimeSpan || wait >= DateTimeOffset.MaxValue - start ? DateTimeOffset.MaxValue : start + wait;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -99,7 +108,9 @@ public sealed class MemoryStoreLockProvider : IDistributedLockProvider, IDisposa
                 return null;
             }
 
+            // Timers cannot be set beyond ~49 days; a longer sleep just wakes up once a day to look again.
             var sleep = (holderExpiry < deadline ? holderExpiry : deadline) - now;
+            sleep = sleep > MaxSleep ? MaxSleep : sleep;
             try
             {
                 await signal.WaitAsync(sleep, _time, cancellationToken).ConfigureAwait(false);
@@ -182,13 +193,14 @@ public sealed class MemoryStoreLockProvider : IDistributedLockProvider, IDisposa
     private async ValueTask<ILockLease> GrantAsync(string resource, TimeSpan ttl, string? owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var fenceKey = FenceKey(resource);
-        if (!await _store.ExistsAsync(fenceKey, cancellationToken).ConfigureAwait(false))
+        var token = await _operations.IncrementAsync(fenceKey, 1, cancellationToken).ConfigureAwait(false);
+        if (token == 1)
         {
-            // Created once with Critical priority so eviction never resets the counter (IncrementAsync keeps it).
-            await _store.StoreAsync(fenceKey, 0L, new MemoryEntryOptions { Priority = MemoryPriority.Critical }, cancellationToken).ConfigureAwait(false);
+            // The counter was just created, with default priority: give it Critical priority (which later increments
+            // keep) so eviction takes it last. Safe under the gate: no other grant on the resource can run meanwhile.
+            await _store.StoreAsync(fenceKey, token, new MemoryEntryOptions { Priority = MemoryPriority.Critical }, cancellationToken).ConfigureAwait(false);
         }
 
-        var token = await _operations.IncrementAsync(fenceKey, 1, cancellationToken).ConfigureAwait(false);
         var record = new LeaseRecord(Guid.NewGuid().ToString("N"), token, owner, now, now + ttl, ttl.Ticks);
         await WriteLeaseAsync(resource, record, cancellationToken).ConfigureAwait(false);
         return new LockLease(this, resource, record.LeaseId, token, record.ExpiresAt, ttl);

@@ -194,7 +194,44 @@ public sealed class MemoryStoreLockProviderTests : IDisposable
         (await reopened.TryAcquireAsync("r", LockHarness.Options())).Should().NotBeNull();
     }
 
+    [Fact]
+    public async Task Waiter_BehindAVeryLongLease_SleepsInDailySteps_AndStillTimesOut()
+    {
+        await using var holder = await _h.Locks.AcquireAsync("r", LockHarness.Options(300 * 86400.0));
+        var waiting = _h.Locks.TryAcquireAsync("r", LockHarness.Options(60, 3 * 86400.0)).AsTask();
+
+        for (var day = 0; day < 2; day++)
+        {
+            _h.Time.Advance(TimeSpan.FromDays(1));
+            waiting.IsCompleted.Should().BeFalse();
+        }
+
+        _h.Time.Advance(TimeSpan.FromDays(1));
+        (await waiting).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Waiter_WithHugeTimeout_IsTreatedAsInfinite()
+    {
+        var holder = await _h.Locks.AcquireAsync("r", LockHarness.Options(60));
+        var waiting = _h.Locks.TryAcquireAsync("r", new LockOptions { LeaseTtl = TimeSpan.FromSeconds(60), WaitTimeout = TimeSpan.MaxValue }).AsTask();
+
+        await holder.ReleaseAsync();
+
+        (await waiting).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task FenceCounter_HasCriticalPriority()
+    {
+        await using var lease = await _h.Locks.AcquireAsync("r", LockHarness.Options());
+
+        (await _h.Store.GetEntryInfoAsync("locks:fence:r"))!.Priority.Should().Be(MemoryPriority.Critical);
+        (await _h.Store.RetrieveAsync<long>("locks:fence:r")).Should().Be(lease.FencingToken);
+    }
+
     [Theory]
+    [InlineData(400 * 86400.0, 0)]
     [InlineData(0, 0)]
     [InlineData(-1, 0)]
     [InlineData(1, -2)]
