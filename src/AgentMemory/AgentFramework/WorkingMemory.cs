@@ -1,3 +1,4 @@
+using System.Globalization;
 using AgentMemory.Coordination;
 
 namespace AgentMemory.AgentFramework;
@@ -5,8 +6,9 @@ namespace AgentMemory.AgentFramework;
 /// <summary>
 /// The default <see cref="IWorkingMemory"/>: short-term items as expiring store entries and long-term facts as
 /// non-expiring <see cref="MemoryPriority.High"/> entries under the agent's key prefix, with importance and time
-/// stored as entry metadata. Capacity is enforced after each store by removing the oldest short-term items or the
-/// least important facts, which costs a scan of that part (linear in its size).
+/// stored as entry metadata. Each part has an index hash (key → importance and time) so listing and capacity
+/// checks read the index instead of scanning the store's keys. An index field whose item expired is skipped
+/// and removed at the next capacity check.
 /// </summary>
 internal sealed class WorkingMemory : IWorkingMemory
 {
@@ -48,18 +50,22 @@ internal sealed class WorkingMemory : IWorkingMemory
         }
 
         var source = importance > _options.LongTermImportanceThreshold ? WorkingMemorySource.LongTerm : WorkingMemorySource.ShortTerm;
+        var ticks = _time.GetUtcNow().UtcTicks;
         var metadata = new Dictionary<string, MetadataValue>
         {
             [ImportanceField] = importance,
-            [StoredAtField] = _time.GetUtcNow().UtcTicks,
+            [StoredAtField] = ticks,
         };
         var options = source == WorkingMemorySource.LongTerm
             ? new MemoryEntryOptions { Priority = MemoryPriority.High, Metadata = metadata }
             : new MemoryEntryOptions { Ttl = _options.ShortTermTtl, Metadata = metadata };
         using (await _gates.EnterAsync(_prefix, cancellationToken).ConfigureAwait(false))
         {
-            await _store.DeleteAsync(KeyOf(Other(source), key), cancellationToken).ConfigureAwait(false);
+            var other = Other(source);
+            await _store.DeleteAsync(KeyOf(other, key), cancellationToken).ConfigureAwait(false);
+            await _operations.DeleteHashFieldAsync(IndexKey(other), key, cancellationToken).ConfigureAwait(false);
             await _store.StoreAsync(KeyOf(source, key), value, options, cancellationToken).ConfigureAwait(false);
+            await IndexAsync(source, key, importance, ticks, cancellationToken).ConfigureAwait(false);
             await EnforceCapacityAsync(source, cancellationToken).ConfigureAwait(false);
         }
 
@@ -71,10 +77,13 @@ internal sealed class WorkingMemory : IWorkingMemory
         ArgumentException.ThrowIfNullOrEmpty(key);
         foreach (var source in new[] { WorkingMemorySource.ShortTerm, WorkingMemorySource.LongTerm })
         {
-            var item = await ReadAsync<T>(source, KeyOf(source, key), cancellationToken).ConfigureAwait(false);
-            if (item is not null)
+            var storeKey = KeyOf(source, key);
+            var lookup = await _store.TryRetrieveAsync<T>(storeKey, cancellationToken).ConfigureAwait(false);
+            var metadata = lookup.Found ? await _store.GetMetadataAsync(storeKey, cancellationToken).ConfigureAwait(false) : null;
+            if (metadata is not null)
             {
-                return item;
+                var storedAt = new DateTimeOffset(metadata[StoredAtField].AsInt64(), TimeSpan.Zero);
+                return new WorkingMemoryItem<T>(key, lookup.Value!, source, metadata[ImportanceField].AsDouble(), storedAt);
             }
         }
 
@@ -84,12 +93,15 @@ internal sealed class WorkingMemory : IWorkingMemory
     public async ValueTask<IReadOnlyList<WorkingMemoryItem<T>>> GetActiveContextAsync<T>(int maxItems = 20, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxItems, 1);
-        var shortTerm = await ReadAllAsync<T>(WorkingMemorySource.ShortTerm, cancellationToken).ConfigureAwait(false);
-        var result = shortTerm.OrderByDescending(i => i.StoredAt).ThenBy(i => i.Key, StringComparer.Ordinal).Take(maxItems).ToList();
+        var result = new List<WorkingMemoryItem<T>>(maxItems);
+        var shortTerm = (await ReadIndexAsync(WorkingMemorySource.ShortTerm, cancellationToken).ConfigureAwait(false))
+            .OrderByDescending(e => e.Ticks).ThenBy(e => e.Key, StringComparer.Ordinal);
+        await FillAsync(result, WorkingMemorySource.ShortTerm, shortTerm, maxItems, cancellationToken).ConfigureAwait(false);
         if (result.Count < maxItems)
         {
-            var longTerm = await ReadAllAsync<T>(WorkingMemorySource.LongTerm, cancellationToken).ConfigureAwait(false);
-            result.AddRange(longTerm.OrderByDescending(i => i.Importance).ThenByDescending(i => i.StoredAt).ThenBy(i => i.Key, StringComparer.Ordinal).Take(maxItems - result.Count));
+            var longTerm = (await ReadIndexAsync(WorkingMemorySource.LongTerm, cancellationToken).ConfigureAwait(false))
+                .OrderByDescending(e => e.Importance).ThenByDescending(e => e.Ticks).ThenBy(e => e.Key, StringComparer.Ordinal);
+            await FillAsync(result, WorkingMemorySource.LongTerm, longTerm, maxItems, cancellationToken).ConfigureAwait(false);
         }
 
         return result;
@@ -98,8 +110,13 @@ internal sealed class WorkingMemory : IWorkingMemory
     public async ValueTask<bool> ForgetAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var removed = await _operations.DeleteManyAsync([KeyOf(WorkingMemorySource.ShortTerm, key), KeyOf(WorkingMemorySource.LongTerm, key)], cancellationToken).ConfigureAwait(false);
-        return removed > 0;
+        using (await _gates.EnterAsync(_prefix, cancellationToken).ConfigureAwait(false))
+        {
+            var removed = await _operations.DeleteManyAsync([KeyOf(WorkingMemorySource.ShortTerm, key), KeyOf(WorkingMemorySource.LongTerm, key)], cancellationToken).ConfigureAwait(false);
+            await _operations.DeleteHashFieldAsync(IndexKey(WorkingMemorySource.ShortTerm), key, cancellationToken).ConfigureAwait(false);
+            await _operations.DeleteHashFieldAsync(IndexKey(WorkingMemorySource.LongTerm), key, cancellationToken).ConfigureAwait(false);
+            return removed > 0;
+        }
     }
 
     public async ValueTask<long> ClearAsync(WorkingMemorySource source, CancellationToken cancellationToken = default)
@@ -109,81 +126,108 @@ internal sealed class WorkingMemory : IWorkingMemory
             throw new ArgumentException($"Working memory source {(int)source} is not defined.", nameof(source));
         }
 
-        var keys = await KeysAsync(source, cancellationToken).ConfigureAwait(false);
-        return await _operations.DeleteManyAsync(keys, cancellationToken).ConfigureAwait(false);
+        using (await _gates.EnterAsync(_prefix, cancellationToken).ConfigureAwait(false))
+        {
+            var index = await ReadIndexAsync(source, cancellationToken).ConfigureAwait(false);
+            var removed = await _operations.DeleteManyAsync(index.Select(e => KeyOf(source, e.Key)).ToList(), cancellationToken).ConfigureAwait(false);
+            await _store.DeleteAsync(IndexKey(source), cancellationToken).ConfigureAwait(false);
+            return removed;
+        }
     }
 
     private static WorkingMemorySource Other(WorkingMemorySource source)
         => source == WorkingMemorySource.ShortTerm ? WorkingMemorySource.LongTerm : WorkingMemorySource.ShortTerm;
 
+    private async ValueTask FillAsync<T>(List<WorkingMemoryItem<T>> result, WorkingMemorySource source, IEnumerable<IndexEntry> ordered, int maxItems, CancellationToken cancellationToken)
+    {
+        foreach (var entry in ordered)
+        {
+            if (result.Count >= maxItems)
+            {
+                return;
+            }
+
+            var lookup = await _store.TryRetrieveAsync<T>(KeyOf(source, entry.Key), cancellationToken).ConfigureAwait(false);
+            if (lookup.Found)
+            {
+                result.Add(new WorkingMemoryItem<T>(entry.Key, lookup.Value!, source, entry.Importance, new DateTimeOffset(entry.Ticks, TimeSpan.Zero)));
+            }
+        }
+    }
+
     private async ValueTask EnforceCapacityAsync(WorkingMemorySource source, CancellationToken cancellationToken)
     {
         var capacity = source == WorkingMemorySource.ShortTerm ? _options.ShortTermCapacity : _options.LongTermCapacity;
-        var keys = await KeysAsync(source, cancellationToken).ConfigureAwait(false);
-        if (keys.Count <= capacity)
+        if (await _operations.GetHashLengthAsync(IndexKey(source), cancellationToken).ConfigureAwait(false) <= capacity)
         {
             return;
         }
 
-        var ranked = new List<(string Key, double Importance, long StoredAt)>(keys.Count);
-        foreach (var key in keys)
+        // Over capacity by the index: first drop index fields whose item is gone (expired), then the oldest
+        // short-term items or the least important (then oldest) facts.
+        var live = new List<IndexEntry>();
+        var stale = new List<string>();
+        foreach (var entry in await ReadIndexAsync(source, cancellationToken).ConfigureAwait(false))
         {
-            var metadata = await _store.GetMetadataAsync(key, cancellationToken).ConfigureAwait(false);
-            if (metadata is not null)
+            if (await _store.ExistsAsync(KeyOf(source, entry.Key), cancellationToken).ConfigureAwait(false))
             {
-                ranked.Add((key, metadata[ImportanceField].AsDouble(), metadata[StoredAtField].AsInt64()));
+                live.Add(entry);
+            }
+            else
+            {
+                stale.Add(entry.Key);
             }
         }
 
-        // Short-term: the oldest goes first. Long-term: the least important, then the oldest, goes first.
         var victims = (source == WorkingMemorySource.ShortTerm
-                ? ranked.OrderBy(r => r.StoredAt)
-                : ranked.OrderBy(r => r.Importance).ThenBy(r => r.StoredAt))
-            .Take(ranked.Count - capacity)
-            .Select(r => r.Key);
-        await _operations.DeleteManyAsync(victims.ToList(), cancellationToken).ConfigureAwait(false);
+                ? live.OrderBy(e => e.Ticks)
+                : live.OrderBy(e => e.Importance).ThenBy(e => e.Ticks))
+            .Take(Math.Max(0, live.Count - capacity))
+            .Select(e => e.Key)
+            .ToList();
+        await _operations.DeleteManyAsync(victims.Select(k => KeyOf(source, k)).ToList(), cancellationToken).ConfigureAwait(false);
+        foreach (var key in stale.Concat(victims))
+        {
+            await _operations.DeleteHashFieldAsync(IndexKey(source), key, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private async ValueTask<List<string>> KeysAsync(WorkingMemorySource source, CancellationToken cancellationToken)
+    private async ValueTask IndexAsync(WorkingMemorySource source, string key, double importance, long ticks, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
-        await foreach (var key in _store.EnumerateKeysAsync(KeyPatterns.StartsWith(PartPrefix(source)), cancellationToken: cancellationToken).ConfigureAwait(false))
+        var value = string.Create(CultureInfo.InvariantCulture, $"{importance:R}|{ticks}");
+        var indexKey = IndexKey(source);
+        if (await _store.ExistsAsync(indexKey, cancellationToken).ConfigureAwait(false))
         {
-            keys.Add(key);
+            await _operations.SetHashFieldAsync(indexKey, key, value, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Created with High priority, like the facts, so eviction does not lose the index before the items.
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal) { [key] = value };
+            await _operations.SetHashAsync(indexKey, fields, new MemoryEntryOptions { Priority = MemoryPriority.High }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<List<IndexEntry>> ReadIndexAsync(WorkingMemorySource source, CancellationToken cancellationToken)
+    {
+        var fields = await _operations.GetHashAsync<string>(IndexKey(source), cancellationToken).ConfigureAwait(false);
+        var entries = new List<IndexEntry>(fields.Count);
+        foreach (var (key, value) in fields)
+        {
+            var bar = value.IndexOf('|', StringComparison.Ordinal);
+            entries.Add(new IndexEntry(
+                key,
+                double.Parse(value.AsSpan(0, bar), NumberStyles.Float, CultureInfo.InvariantCulture),
+                long.Parse(value.AsSpan(bar + 1), NumberStyles.Integer, CultureInfo.InvariantCulture)));
         }
 
-        return keys;
+        return entries;
     }
 
-    private async ValueTask<List<WorkingMemoryItem<T>>> ReadAllAsync<T>(WorkingMemorySource source, CancellationToken cancellationToken)
-    {
-        var items = new List<WorkingMemoryItem<T>>();
-        foreach (var key in await KeysAsync(source, cancellationToken).ConfigureAwait(false))
-        {
-            var item = await ReadAsync<T>(source, key, cancellationToken).ConfigureAwait(false);
-            if (item is not null)
-            {
-                items.Add(item);
-            }
-        }
+    private string IndexKey(WorkingMemorySource source) => _prefix + (source == WorkingMemorySource.ShortTerm ? "idx:st" : "idx:lt");
 
-        return items;
-    }
+    private string KeyOf(WorkingMemorySource source, string key) => _prefix + (source == WorkingMemorySource.ShortTerm ? "st:" : "lt:") + key;
 
-    private async ValueTask<WorkingMemoryItem<T>?> ReadAsync<T>(WorkingMemorySource source, string storeKey, CancellationToken cancellationToken)
-    {
-        var lookup = await _store.TryRetrieveAsync<T>(storeKey, cancellationToken).ConfigureAwait(false);
-        var metadata = lookup.Found ? await _store.GetMetadataAsync(storeKey, cancellationToken).ConfigureAwait(false) : null;
-        if (metadata is null)
-        {
-            return null;
-        }
-
-        var storedAt = new DateTimeOffset(metadata[StoredAtField].AsInt64(), TimeSpan.Zero);
-        return new WorkingMemoryItem<T>(storeKey[PartPrefix(source).Length..], lookup.Value!, source, metadata[ImportanceField].AsDouble(), storedAt);
-    }
-
-    private string PartPrefix(WorkingMemorySource source) => _prefix + (source == WorkingMemorySource.ShortTerm ? "st:" : "lt:");
-
-    private string KeyOf(WorkingMemorySource source, string key) => PartPrefix(source) + key;
+    /// <summary>One index field: an item's key, importance and store time.</summary>
+    private readonly record struct IndexEntry(string Key, double Importance, long Ticks);
 }

@@ -8,7 +8,7 @@ namespace AgentMemory.Agents;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each agent is one store entry of <see cref="MemoryPriority.Critical"/> priority; each operation on it is a
+/// Each agent is one store entry of <see cref="MemoryPriority.Critical"/> priority, listed in an index hash; each operation on it is a
 /// read-modify-write serialized on one of a fixed set of async gates, so it is atomic with respect to every other
 /// operation of this manager. Availability is computed from the last heartbeat on the injected
 /// <see cref="TimeProvider"/> at read time: nothing needs to run for an agent to become unavailable.
@@ -24,6 +24,7 @@ public sealed partial class MemoryStoreAgentManager : IAgentManager, IDisposable
     private readonly AgentManagerOptions _options;
     private readonly TimeProvider _time;
     private readonly GateStripes _gates = new(StripeCount);
+    private readonly SemaphoreSlim _indexGate = new(1, 1);
 
     /// <summary>Creates a manager over a store.</summary>
     /// <param name="store">The store that holds the agent records.</param>
@@ -77,6 +78,7 @@ public sealed partial class MemoryStoreAgentManager : IAgentManager, IDisposable
             }
         }
 
+        AgentDescriptor descriptor;
         using (await _gates.EnterAsync(agent.Id, cancellationToken).ConfigureAwait(false))
         {
             var now = _time.GetUtcNow();
@@ -90,8 +92,13 @@ public sealed partial class MemoryStoreAgentManager : IAgentManager, IDisposable
             record.LastHeartbeat = now;
             record.Promote(now);
             await WriteAsync(record, cancellationToken).ConfigureAwait(false);
-            return record.ToDescriptor(now, _options.HeartbeatTtl);
+            descriptor = record.ToDescriptor(now, _options.HeartbeatTtl);
         }
+
+        // Outside the agent's gate (gates are not reentrant). A stale index entry is harmless: readers skip ids
+        // without a record; a registered agent is never left out, because unregistering removes both under the gate.
+        await AddToIndexAsync(agent.Id, cancellationToken).ConfigureAwait(false);
+        return descriptor;
     }
 
     /// <inheritdoc />
@@ -100,7 +107,9 @@ public sealed partial class MemoryStoreAgentManager : IAgentManager, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(agentId);
         using (await _gates.EnterAsync(agentId, cancellationToken).ConfigureAwait(false))
         {
-            return await _store.DeleteAsync(AgentKey(agentId), cancellationToken).ConfigureAwait(false);
+            var deleted = await _store.DeleteAsync(AgentKey(agentId), cancellationToken).ConfigureAwait(false);
+            await _operations.DeleteHashFieldAsync(IndexKey, agentId, cancellationToken).ConfigureAwait(false);
+            return deleted;
         }
     }
 
@@ -199,7 +208,11 @@ public sealed partial class MemoryStoreAgentManager : IAgentManager, IDisposable
     }
 
     /// <summary>Frees the gates. Call only after every operation has completed.</summary>
-    public void Dispose() => _gates.Dispose();
+    public void Dispose()
+    {
+        _gates.Dispose();
+        _indexGate.Dispose();
+    }
 
     internal static AgentMetrics MetricsOf(AgentRecord record)
     {
@@ -213,11 +226,12 @@ public sealed partial class MemoryStoreAgentManager : IAgentManager, IDisposable
 
     internal async ValueTask<List<AgentRecord>> ReadAllAsync(CancellationToken cancellationToken)
     {
-        var prefix = AgentKey(string.Empty);
-        var records = new List<AgentRecord>();
-        await foreach (var key in _store.EnumerateKeysAsync(KeyPatterns.StartsWith(prefix), cancellationToken: cancellationToken).ConfigureAwait(false))
+        // The index (a hash of agent ids) saves a scan of the whole store's keys.
+        var index = await _operations.GetHashAsync<long>(IndexKey, cancellationToken).ConfigureAwait(false);
+        var records = new List<AgentRecord>(index.Count);
+        foreach (var agentId in index.Keys.Order(StringComparer.Ordinal))
         {
-            var record = await ReadAsync(key[prefix.Length..], cancellationToken).ConfigureAwait(false);
+            var record = await ReadAsync(agentId, cancellationToken).ConfigureAwait(false);
             if (record is not null)
             {
                 records.Add(record);
@@ -277,6 +291,28 @@ public sealed partial class MemoryStoreAgentManager : IAgentManager, IDisposable
         }
     }
 
+    /// <summary>Adds an agent id to the index hash, creating the hash with Critical priority so eviction takes it last.</summary>
+    private async ValueTask AddToIndexAsync(string agentId, CancellationToken cancellationToken)
+    {
+        await _indexGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (await _store.ExistsAsync(IndexKey, cancellationToken).ConfigureAwait(false))
+            {
+                await _operations.SetHashFieldAsync(IndexKey, agentId, 1L, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var fields = new Dictionary<string, long>(StringComparer.Ordinal) { [agentId] = 1L };
+                await _operations.SetHashAsync(IndexKey, fields, new MemoryEntryOptions { Priority = MemoryPriority.Critical }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _indexGate.Release();
+        }
+    }
+
     private static void ValidateTask(AgentTask task)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -293,6 +329,8 @@ public sealed partial class MemoryStoreAgentManager : IAgentManager, IDisposable
 
     private ValueTask WriteAsync(AgentRecord record, CancellationToken cancellationToken)
         => StoredJson.WriteAsync(_store, AgentKey(record.Id), record, AgentsJsonContext.Default.AgentRecord, new MemoryEntryOptions { Priority = MemoryPriority.Critical }, cancellationToken);
+
+    private string IndexKey => _options.KeyPrefix + "index";
 
     private string AgentKey(string agentId) => string.Concat(_options.KeyPrefix, "agent:", agentId);
 }

@@ -65,6 +65,33 @@ public sealed class WorkingMemoryTests : IDisposable
     }
 
     [Fact]
+    public async Task ExpiredShortTermItems_AreSkipped_AndDoNotCountAgainstCapacity()
+    {
+        var wm = _h.Memory.OpenWorkingMemory("agent-1", new WorkingMemoryOptions { ShortTermCapacity = 2, ShortTermTtl = TimeSpan.FromMinutes(1) });
+        await wm.StoreContextAsync("old1", "x", 0.1);
+        await wm.StoreContextAsync("old2", "y", 0.1);
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+
+        (await wm.GetActiveContextAsync<string>()).Should().BeEmpty();
+        await wm.StoreContextAsync("new1", "a", 0.1);
+        _h.Time.Advance(TimeSpan.FromSeconds(1));
+        await wm.StoreContextAsync("new2", "b", 0.1);
+
+        (await wm.GetActiveContextAsync<string>()).Select(i => i.Key).Should().Equal("new2", "new1");
+        (await _h.Store.GetHashLengthAsync("af:wm:7:agent-1:idx:st")).Should().Be(2, "stale index fields are dropped at the capacity check");
+    }
+
+    [Fact]
+    public async Task ConcurrentStores_KeepTheCapacity()
+    {
+        var wm = _h.Memory.OpenWorkingMemory("agent-1", new WorkingMemoryOptions { ShortTermCapacity = 10 });
+
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(async () => await wm.StoreContextAsync($"k{i}", i, 0.1))));
+
+        (await wm.GetActiveContextAsync<int>(100)).Should().HaveCount(10);
+    }
+
+    [Fact]
     public async Task RestoringAKey_MovesItBetweenParts()
     {
         var wm = _h.Memory.OpenWorkingMemory("agent-1");

@@ -128,6 +128,33 @@ public sealed class MemoryStoreAgentManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task Listing_UsesACriticalIndex_ThatUnregisterMaintains()
+    {
+        await _h.RegisterAsync("b");
+        await _h.RegisterAsync("a");
+        await _h.Store.StoreAsync("agents:agent:zz-not-an-agent-record-but-unindexed", 1);
+
+        (await _h.Manager.ListAgentsAsync()).Select(a => a.Id).Should().Equal("a", "b");
+        (await _h.Store.GetEntryInfoAsync("agents:index"))!.Priority.Should().Be(MemoryPriority.Critical);
+
+        await _h.Manager.UnregisterAgentAsync("a");
+        await _h.Manager.UnregisterAgentAsync("b");
+
+        (await _h.Manager.ListAgentsAsync()).Should().BeEmpty();
+        (await _h.Store.ExistsAsync("agents:index")).Should().BeFalse();
+        await _h.RegisterAsync("c");
+        (await _h.Store.GetEntryInfoAsync("agents:index"))!.Priority.Should().Be(MemoryPriority.Critical);
+    }
+
+    [Fact]
+    public async Task ConcurrentRegistrations_AreAllListed()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Task.Run(async () => await _h.RegisterAsync($"agent-{i:D2}"))));
+
+        (await _h.Manager.ListAgentsAsync()).Should().HaveCount(50);
+    }
+
+    [Fact]
     public async Task Reregister_KeepsTasksAndMetrics()
     {
         await _h.RegisterAsync("a", 1);
