@@ -1,4 +1,5 @@
 using AgentMemory.Persistence;
+using AgentMemory.Persistence.Sqlite;
 using AgentMemory.Storage;
 
 namespace AgentMemory.Tiers;
@@ -243,13 +244,11 @@ public sealed partial class TieredMemoryStore
             return;
         }
 
-        var writes = new List<(string Key, PendingWrite Write)>(keys.Count);
+        var writes = new List<LongTermWrite>(keys.Count);
         foreach (var key in keys)
         {
             var current = CurrentAfterOperation(key);
-            var write = new PendingWrite(current);
-            _pending[key] = write;
-            writes.Add((key, write));
+            writes.Add(current is null ? LongTermWrite.Delete(key) : LongTermWrite.Upsert(current));
         }
 
         try
@@ -262,13 +261,16 @@ public sealed partial class TieredMemoryStore
                 }
             }
 
-            FlushKeys(keys);
+            // Committed directly, in one transaction: in this mode nothing else buffers writes for these keys.
+            lock (_flushGate)
+            {
+                _longTerm.Apply(writes);
+            }
         }
         catch
         {
-            foreach (var (key, write) in writes)
+            foreach (var key in keys)
             {
-                _pending.TryRemove(new KeyValuePair<string, PendingWrite>(key, write));
                 Restore(key, befores.GetValueOrDefault(key));
             }
 

@@ -101,21 +101,13 @@ public sealed partial class TieredMemoryStore
             switch (_options.Durability)
             {
                 case DurabilityMode.WriteThrough:
+                    // Committed directly: in this mode nothing else buffers writes for a key whose stripe is held.
+                    lock (_flushGate)
                     {
-                        var write = current is null ? new PendingWrite(null) : new PendingWrite(current);
-                        _pending[key] = write;
-                        try
-                        {
-                            FlushKeys([key]);
-                        }
-                        catch
-                        {
-                            _pending.TryRemove(new KeyValuePair<string, PendingWrite>(key, write));
-                            throw;
-                        }
-
-                        break;
+                        _longTerm.Apply([current is null ? LongTermWrite.Delete(key) : LongTermWrite.Upsert(current)]);
                     }
+
+                    break;
 
                 case DurabilityMode.WriteBehind:
                     _pending[key] = current is null ? PendingWrite.Delete : new PendingWrite(current);
@@ -139,7 +131,8 @@ public sealed partial class TieredMemoryStore
             throw;
         }
 
-        if (_options.Durability != DurabilityMode.WriteThrough && _pending.Count >= _options.WriteBehindBatchSize)
+        // ConcurrentDictionary.Count takes every lock of the table: look only every 64th write.
+        if (_options.Durability != DurabilityMode.WriteThrough && (Interlocked.Increment(ref _writesSinceCountCheck) & 63) == 0 && _pending.Count >= _options.WriteBehindBatchSize)
         {
             FlushPending(force: false);
         }
@@ -193,6 +186,8 @@ public sealed partial class TieredMemoryStore
             _hot.Install(before);
         }
     }
+
+    private int _writesSinceCountCheck;
 
     /// <summary>How many access-statistics updates are written in one transaction.</summary>
     private const int AccessUpdateBatch = 1024;

@@ -13,24 +13,35 @@ internal sealed partial class SqliteLongTermStore
         .WithSecurity(MessagePackSecurity.UntrustedData);
 
     /// <summary>The live entry for <paramref name="key"/>, or null when there is none or it has expired.</summary>
-    public PersistedEntry? Get(string key, long nowTicks) => Read(connection =>
+    public PersistedEntry? Get(string key, long nowTicks) => ReadSession(session =>
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM entries WHERE key = $key AND expires > $now;";
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$now", nowTicks);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadEntry(reader) : null;
+        var get = session.Get;
+        get.Bind(1, key);
+        get.Bind(2, nowTicks);
+        try
+        {
+            return get.Step() ? ReadEntry(get) : null;
+        }
+        finally
+        {
+            get.Reset();
+        }
     });
 
     /// <summary>Whether a live row exists for <paramref name="key"/>.</summary>
-    public bool Exists(string key, long nowTicks) => Read(connection =>
+    public bool Exists(string key, long nowTicks) => ReadSession(session =>
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM entries WHERE key = $key AND expires > $now;";
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$now", nowTicks);
-        return command.ExecuteScalar() is not null;
+        var exists = session.Exists;
+        exists.Bind(1, key);
+        exists.Bind(2, nowTicks);
+        try
+        {
+            return exists.Step();
+        }
+        finally
+        {
+            exists.Reset();
+        }
     });
 
     /// <summary>Number of live rows.</summary>
@@ -46,12 +57,10 @@ internal sealed partial class SqliteLongTermStore
     public void Upsert(PersistedEntry entry) => Apply([LongTermWrite.Upsert(entry)]);
 
     /// <summary>Deletes one row; returns whether there was one (live or expired).</summary>
-    public bool Delete(string key) => Write(connection =>
+    public bool Delete(string key) => Write(_ =>
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM entries WHERE key = $key;";
-        command.Parameters.AddWithValue("$key", key);
-        return command.ExecuteNonQuery() > 0;
+        _delete.Bind(1, key);
+        return _delete.Execute() > 0;
     });
 
     /// <summary>Applies a batch of upserts and deletes in one transaction: all of them or, on failure, none.</summary>
@@ -65,48 +74,28 @@ internal sealed partial class SqliteLongTermStore
         Write(connection =>
         {
             using var transaction = connection.BeginTransaction();
-            using var upsert = connection.CreateCommand();
-            upsert.Transaction = transaction;
-            upsert.CommandText = $"INSERT OR REPLACE INTO entries ({Columns}) VALUES ($key, $kind, $payload, $compressed, $metadata, $priority, $created, $updated, $last_access, $expires, $access_count);";
-            var key = upsert.Parameters.Add("$key", SqliteType.Text);
-            var kind = upsert.Parameters.Add("$kind", SqliteType.Integer);
-            var payload = upsert.Parameters.Add("$payload", SqliteType.Blob);
-            var compressed = upsert.Parameters.Add("$compressed", SqliteType.Integer);
-            var metadata = upsert.Parameters.Add("$metadata", SqliteType.Blob);
-            var priority = upsert.Parameters.Add("$priority", SqliteType.Integer);
-            var created = upsert.Parameters.Add("$created", SqliteType.Integer);
-            var updated = upsert.Parameters.Add("$updated", SqliteType.Integer);
-            var lastAccess = upsert.Parameters.Add("$last_access", SqliteType.Integer);
-            var expires = upsert.Parameters.Add("$expires", SqliteType.Integer);
-            var accessCount = upsert.Parameters.Add("$access_count", SqliteType.Integer);
-            using var delete = connection.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM entries WHERE key = $key;";
-            var deleteKey = delete.Parameters.Add("$key", SqliteType.Text);
-            upsert.Prepare();
-            delete.Prepare();
             foreach (var write in writes)
             {
                 if (write.Entry is not { } entry)
                 {
-                    deleteKey.Value = write.Key;
-                    delete.ExecuteNonQuery();
+                    _delete.Bind(1, write.Key);
+                    _delete.Execute();
                     continue;
                 }
 
                 var (bytes, isCompressed) = Compress(entry.Payload);
-                key.Value = entry.Key;
-                kind.Value = (int)entry.Kind;
-                payload.Value = bytes;
-                compressed.Value = isCompressed ? 1 : 0;
-                metadata.Value = (object?)entry.Metadata ?? DBNull.Value;
-                priority.Value = (int)entry.Priority;
-                created.Value = entry.CreatedTicks;
-                updated.Value = entry.UpdatedTicks;
-                lastAccess.Value = entry.LastAccessTicks;
-                expires.Value = entry.ExpiresTicks;
-                accessCount.Value = entry.AccessCount;
-                upsert.ExecuteNonQuery();
+                _upsert.Bind(1, entry.Key);
+                _upsert.Bind(2, (long)entry.Kind);
+                _upsert.Bind(3, bytes);
+                _upsert.Bind(4, isCompressed ? 1L : 0L);
+                _upsert.Bind(5, entry.Metadata);
+                _upsert.Bind(6, (long)entry.Priority);
+                _upsert.Bind(7, entry.CreatedTicks);
+                _upsert.Bind(8, entry.UpdatedTicks);
+                _upsert.Bind(9, entry.LastAccessTicks);
+                _upsert.Bind(10, entry.ExpiresTicks);
+                _upsert.Bind(11, entry.AccessCount);
+                _upsert.Execute();
             }
 
             transaction.Commit();
@@ -283,6 +272,39 @@ internal sealed partial class SqliteLongTermStore
 
         var compressed = MessagePackSerializer.Serialize(payload, CompressionOptions);
         return compressed.Length < payload.Length ? (compressed, true) : (payload, false);
+    }
+
+    private PersistedEntry ReadEntry(RawStatement row)
+    {
+        var key = row.Text(0);
+        return new PersistedEntry(
+            key,
+            (MemoryEntryKind)row.Int64(1),
+            Decompress(key, row.Blob(2) ?? [], row.Int64(3) != 0),
+            row.Blob(4),
+            (MemoryPriority)row.Int64(5),
+            row.Int64(6),
+            row.Int64(7),
+            row.Int64(8),
+            row.Int64(9),
+            row.Int64(10));
+    }
+
+    private byte[] Decompress(string key, byte[] payload, bool compressed)
+    {
+        if (!compressed)
+        {
+            return payload;
+        }
+
+        try
+        {
+            return MessagePackSerializer.Deserialize<byte[]>(payload, CompressionOptions);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw new MemoryStorageException(key, $"The compressed value for key '{key}' in '{Path}' is corrupt: {ex.Message}", ex);
+        }
     }
 
     private PersistedEntry ReadEntry(SqliteDataReader reader)

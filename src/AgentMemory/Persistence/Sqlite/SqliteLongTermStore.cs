@@ -19,7 +19,9 @@ internal sealed partial class SqliteLongTermStore : IDisposable
 
     private readonly SqliteConnection _writer;
     private readonly object _writeLock = new();
-    private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private readonly ConcurrentBag<ReaderSession> _readers = [];
+    private readonly RawStatement _upsert;
+    private readonly RawStatement _delete;
     private readonly string _connectionString;
     private readonly int? _compressionThreshold;
     private volatile bool _disposed;
@@ -30,6 +32,8 @@ internal sealed partial class SqliteLongTermStore : IDisposable
         _writer = writer;
         _connectionString = connectionString;
         _compressionThreshold = compressionThreshold;
+        _upsert = new RawStatement(writer, $"INSERT OR REPLACE INTO entries ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);");
+        _delete = new RawStatement(writer, "DELETE FROM entries WHERE key = ?1;");
     }
 
     /// <summary>The database file.</summary>
@@ -121,6 +125,8 @@ internal sealed partial class SqliteLongTermStore : IDisposable
                 // A checkpoint is an optimization; the WAL is replayed on the next open.
             }
 
+            _upsert.Dispose();
+            _delete.Dispose();
             _writer.Dispose();
         }
 
@@ -233,16 +239,19 @@ internal sealed partial class SqliteLongTermStore : IDisposable
         }
     }
 
-    private T Read<T>(Func<SqliteConnection, T> action)
+    private T Read<T>(Func<SqliteConnection, T> action) => ReadSession(session => action(session.Connection));
+
+    private T ReadSession<T>(Func<ReaderSession, T> action)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_readers.TryTake(out var connection))
+        if (!_readers.TryTake(out var session))
         {
-            connection = new SqliteConnection(_connectionString);
+            var connection = new SqliteConnection(_connectionString);
             try
             {
                 connection.Open();
                 Execute(connection, "PRAGMA busy_timeout=30000;");
+                session = new ReaderSession(connection, Columns);
             }
             catch (SqliteException ex)
             {
@@ -253,25 +262,25 @@ internal sealed partial class SqliteLongTermStore : IDisposable
 
         try
         {
-            return action(connection);
+            return action(session);
         }
         catch (SqliteException ex)
         {
-            connection.Dispose();
-            connection = null;
+            session.Dispose();
+            session = null;
             throw new MemoryStorageException($"The long-term tier '{Path}' failed a read: {ex.Message}", ex);
         }
         finally
         {
-            if (connection is not null)
+            if (session is not null)
             {
                 if (_disposed)
                 {
-                    connection.Dispose();
+                    session.Dispose();
                 }
                 else
                 {
-                    _readers.Add(connection);
+                    _readers.Add(session);
                 }
             }
         }
