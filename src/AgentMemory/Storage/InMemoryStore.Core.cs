@@ -35,6 +35,7 @@ public sealed partial class InMemoryStore
                     }
 
                     _hits.Increment();
+                    EmitAccessed(key, state);
                 }
 
                 return state;
@@ -108,6 +109,7 @@ public sealed partial class InMemoryStore
                 if (!ReferenceEquals(before, after))
                 {
                     Commit(key, stripe, before is null ? null : entry, before, after);
+                    EmitLocked(key, before, after);
                 }
             }
         }
@@ -136,6 +138,7 @@ public sealed partial class InMemoryStore
         RemoveLocked(entry, state);
         Interlocked.Increment(ref _expirations);
         (removals ??= []).Add(new Removal(entry.Key, MemoryRemovalReason.Expired, state));
+        EmitRemovedLocked(entry.Key, MemoryChangeType.Expired, state);
         return null;
     }
 
