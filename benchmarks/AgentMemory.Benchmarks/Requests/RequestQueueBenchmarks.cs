@@ -58,16 +58,14 @@ public class RequestQueueBenchmarks
     [Benchmark(OperationsPerInvoke = Batch)]
     public async Task AgentMemoryQueue()
     {
-        var ids = new string[Batch];
+        var pending = new Task<MemoryResponse>[Batch];
         for (var i = 0; i < Batch; i++)
         {
-            ids[i] = await _queue.EnqueueAsync("echo", Payload, new MemoryRequestOptions { Priority = (MemoryPriority)(i & 3) });
+            var id = await _queue.EnqueueAsync("echo", Payload, new MemoryRequestOptions { Priority = (MemoryPriority)(i & 3) });
+            pending[i] = _queue.WaitForResponseAsync(id).AsTask();
         }
 
-        foreach (var id in ids)
-        {
-            await _queue.WaitForResponseAsync(id);
-        }
+        await Task.WhenAll(pending);
     }
 
     private sealed class EchoHandler : IMemoryRequestHandler

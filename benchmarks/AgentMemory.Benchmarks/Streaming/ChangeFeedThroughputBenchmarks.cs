@@ -6,10 +6,13 @@ using BenchmarkDotNet.Attributes;
 namespace AgentMemory.Benchmarks.Streaming;
 
 /// <summary>
-/// Change-feed fan-out: 1,000 writes delivered to 1 or 8 subscribers, each of which then reads all of them. The
-/// peer is the hand-rolled alternative: one bounded <see cref="Channel{T}"/> per subscriber, the writer writing
-/// each change object into every channel. Both run on one thread (writes, then each reader drains its buffer),
-/// so the numbers compare publish + buffer + consume cost without thread scheduling noise.
+/// Change-feed fan-out: 1,000 changes delivered to 1 or 8 subscribers of a filtered stream, each of which then
+/// reads all of them. The peer is the hand-rolled alternative: one bounded <see cref="Channel{T}"/> per
+/// subscriber, the writer building each change object and writing it into every channel. The AgentMemory side
+/// makes the same call the store makes after a write (number, timestamp, filter, buffer), without the store
+/// write itself (whose cost with a feed is <see cref="ChangeEmissionOverheadBenchmarks"/>' question). Both run on
+/// one thread (publish, then each reader drains its buffer), so the numbers compare publish + buffer + consume
+/// cost without thread scheduling noise.
 /// </summary>
 [MemoryDiagnoser]
 public class ChangeFeedThroughputBenchmarks
@@ -19,6 +22,7 @@ public class ChangeFeedThroughputBenchmarks
     private string[] _keys = null!;
     private Channel<MemoryChange>[] _channels = null!;
     private InMemoryStore _store = null!;
+    private ChangeFeed _feed = null!;
     private IAsyncEnumerator<MemoryChange>[] _readers = null!;
     private long _sequence;
 
@@ -34,6 +38,7 @@ public class ChangeFeedThroughputBenchmarks
             .ToArray();
         _store = new InMemoryStore();
         var streaming = MemoryStreamingFactory.Create(_store, new MemoryStreamingOptions { RetainedChanges = 0 });
+        _feed = _store.ChangeFeedForTests;
         var stream = streaming.CreateStreamAsync(new MemoryStreamOptions { KeyPattern = "user:*" }).AsTask().GetAwaiter().GetResult();
         _readers = Enumerable.Range(0, Subscribers)
             .Select(_ => streaming.SubscribeAsync(stream, new MemorySubscriptionOptions { BufferCapacity = 2 * Batch }).AsTask().GetAwaiter().GetResult().GetAsyncEnumerator())
@@ -80,7 +85,7 @@ public class ChangeFeedThroughputBenchmarks
     {
         for (var i = 0; i < Batch; i++)
         {
-            _store.StoreRawAsync(_keys[i], Value).GetAwaiter().GetResult();
+            _feed.Publish(_keys[i], MemoryChangeType.Updated, null, Value, null);
         }
 
         long sum = 0;
