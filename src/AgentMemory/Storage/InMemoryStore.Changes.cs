@@ -16,9 +16,9 @@ public sealed partial class InMemoryStore
 
     /// <summary>Attaches the store's one change feed.</summary>
     /// <exception cref="InvalidOperationException">A feed is already attached.</exception>
-    internal ChangeFeed AttachChangeFeed(MemoryStreamingOptions options)
+    internal ChangeFeed AttachChangeFeed(MemoryStreamingOptions options, IChangeLogStore? log = null)
     {
-        var feed = new ChangeFeed(options, _time);
+        var feed = new ChangeFeed(options, _time, log);
         if (Interlocked.CompareExchange(ref _changes, feed, null) is not null)
         {
             throw new InvalidOperationException("This store already has a change feed; create one streaming service per store and share it.");

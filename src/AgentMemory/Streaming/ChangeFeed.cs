@@ -20,11 +20,17 @@ internal sealed class ChangeFeed
     private long _lastTicks;
     private volatile bool _active;
 
-    public ChangeFeed(MemoryStreamingOptions options, TimeProvider timeProvider)
+    /// <param name="options">The feed's settings.</param>
+    /// <param name="timeProvider">The store's clock.</param>
+    /// <param name="log">
+    /// Where to retain changes; null for the default <see cref="InMemoryChangeLog"/> sized by the options (none when
+    /// <see cref="MemoryStreamingOptions.RetainedChanges"/> is 0). A durable log in the long-term tier plugs in here.
+    /// </param>
+    public ChangeFeed(MemoryStreamingOptions options, TimeProvider timeProvider, IChangeLogStore? log = null)
     {
         Time = timeProvider;
         EmitsAccessed = options.EmitAccessed;
-        _log = options.RetainedChanges > 0 ? new InMemoryChangeLog(options.RetainedChanges, options.RetentionAge) : null;
+        _log = log ?? (options.RetainedChanges > 0 ? new InMemoryChangeLog(options.RetainedChanges, options.RetentionAge) : null);
         _active = _log is not null;
     }
 
