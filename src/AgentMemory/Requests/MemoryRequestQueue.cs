@@ -293,7 +293,7 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
             else if (error is null)
             {
                 FinishLocked(item, MemoryRequestStatus.Completed, now);
-                item.Completion.TrySetResult(new MemoryResponse { RequestId = item.Id, Data = data, Metadata = new Dictionary<string, MetadataValue>().AsReadOnly(), CreatedAt = now });
+                item.Completion.TrySetResult(new MemoryResponse { RequestId = item.Id, Data = data, Metadata = ResponseCodec.NoMetadata, CreatedAt = now });
             }
             else
             {

@@ -27,7 +27,7 @@ internal sealed class MemoryResponses : IMemoryResponses
         {
             RequestId = requestId,
             Data = data.ToArray(),
-            Metadata = metadata is null ? new Dictionary<string, MetadataValue>().AsReadOnly() : new Dictionary<string, MetadataValue>(metadata, StringComparer.Ordinal).AsReadOnly(),
+            Metadata = metadata is null ? ResponseCodec.NoMetadata : new Dictionary<string, MetadataValue>(metadata, StringComparer.Ordinal).AsReadOnly(),
             CreatedAt = _time.GetUtcNow(),
         };
     }

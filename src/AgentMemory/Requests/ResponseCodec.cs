@@ -24,6 +24,9 @@ internal sealed class ResponseCodec
 
     public ResponseCodec(int maxBytes) => MaxBytes = maxBytes;
 
+    /// <summary>The metadata of a response that has none: one shared, read-only, empty map.</summary>
+    public static IReadOnlyDictionary<string, MetadataValue> NoMetadata { get; } = new Dictionary<string, MetadataValue>().AsReadOnly();
+
     public int MaxBytes { get; }
 
     public byte[] Serialize(MemoryResponse response)
@@ -100,7 +103,7 @@ internal sealed class ResponseCodec
             {
                 RequestId = requestId,
                 Data = payload,
-                Metadata = MetadataCodec.Decode(metadata).AsReadOnly(),
+                Metadata = metadata is null ? NoMetadata : MetadataCodec.Decode(metadata).AsReadOnly(),
                 CreatedAt = new DateTimeOffset(createdTicks, TimeSpan.Zero),
             };
         }
