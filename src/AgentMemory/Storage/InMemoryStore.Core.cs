@@ -43,6 +43,7 @@ public sealed partial class InMemoryStore
 
                     entry.AccessCount++;
                     _hits.Increment();
+                    EmitAccessed(key, state);
                 }
 
                 return state;
@@ -116,6 +117,7 @@ public sealed partial class InMemoryStore
                 if (!ReferenceEquals(before, after))
                 {
                     Commit(key, stripe, before is null ? null : entry, before, after);
+                    EmitLocked(key, before, after);
                 }
             }
         }
@@ -144,6 +146,7 @@ public sealed partial class InMemoryStore
         RemoveLocked(entry, state);
         Interlocked.Increment(ref _expirations);
         (removals ??= []).Add(new Removal(entry.Key, MemoryRemovalReason.Expired, state));
+        EmitRemovedLocked(entry.Key, MemoryChangeType.Expired, state);
         return null;
     }
 

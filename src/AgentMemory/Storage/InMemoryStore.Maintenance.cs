@@ -50,6 +50,7 @@ public sealed partial class InMemoryStore
                             RemoveLocked(entry, state);
                             Interlocked.Increment(ref _evictions);
                             (removals ??= []).Add(new Removal(entry.Key, MemoryRemovalReason.Evicted, state));
+                            EmitRemovedLocked(entry.Key, MemoryChangeType.Evicted, state);
                         }
                         else
                         {
@@ -111,6 +112,7 @@ public sealed partial class InMemoryStore
                     RemoveLocked(entry, state);
                     Interlocked.Increment(ref _expirations);
                     (removals ??= []).Add(new Removal(entry.Key, MemoryRemovalReason.Expired, state));
+                    EmitRemovedLocked(entry.Key, MemoryChangeType.Expired, state);
                     expired++;
                 }
                 else if (state.ExpiresTicks != EntryState.NoExpiry)

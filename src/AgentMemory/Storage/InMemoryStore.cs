@@ -229,6 +229,7 @@ public sealed partial class InMemoryStore : IMemoryStore, IMemoryOperations, IDi
                 if (entry.State is { } state && _table.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
                 {
                     RemoveLocked(entry, state);
+                    EmitRemovedLocked(key, MemoryChangeType.Deleted, state);
                     removed++;
                 }
             }
