@@ -32,7 +32,7 @@ public static class StreamingMemoryBuilderExtensions
         options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryStreamingOptions>, MemoryStreamingOptionsValidator>());
         builder.Services.TryAddSingleton(static provider => MemoryStreamingFactory.Create(
-            provider.GetRequiredService<InMemoryStore>(),
+            provider.GetService<InMemoryStore>() ?? provider.GetRequiredService<AgentMemory.Tiers.TieredMemoryStore>().Hot,
             provider.GetRequiredService<IOptions<MemoryStreamingOptions>>().Value,
             provider.GetService<ILoggerFactory>()?.CreateLogger("AgentMemory.Streaming")));
         return builder;

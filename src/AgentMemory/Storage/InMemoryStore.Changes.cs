@@ -28,10 +28,24 @@ public sealed partial class InMemoryStore
     }
 
     /// <summary>Publishes the change from <paramref name="before"/> to <paramref name="after"/> (either may be null). Caller holds the stripe lock.</summary>
+    /// <summary>
+    /// Publishes a change the tiered store made without the hot tier (a write straight to the long-term tier, a delete
+    /// of a key that lived only below). The caller holds the key's tiered stripe, so the key's changes stay in order.
+    /// </summary>
+    internal void EmitExternal(string key, Persistence.PersistedEntry? before, Persistence.PersistedEntry? after)
+    {
+        if (_changes is { IsActive: true } feed && (before is not null || after is not null))
+        {
+            var type = before is null ? MemoryChangeType.Created : after is null ? MemoryChangeType.Deleted : MemoryChangeType.Updated;
+            Publish(feed, key, type, before is null ? null : Persistence.PayloadCodec.ToState(before), after is null ? null : Persistence.PayloadCodec.ToState(after));
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EmitLocked(string key, EntryState? before, EntryState? after)
     {
-        if (_changes is { IsActive: true } feed)
+        // Entries the tiered store moves between tiers (promotion, demotion) change no value: nothing to publish.
+        if (_changes is { IsActive: true } feed && !t_movingBetweenTiers)
         {
             var type = before is null ? MemoryChangeType.Created : after is null ? MemoryChangeType.Deleted : MemoryChangeType.Updated;
             Publish(feed, key, type, before, after);

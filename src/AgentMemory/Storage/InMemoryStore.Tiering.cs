@@ -19,6 +19,10 @@ public sealed partial class InMemoryStore : ISnapshotStore
     [ThreadStatic]
     private static bool t_installing;
 
+    /// <summary>Set while the tiered store moves an entry in or out of the hot tier on this thread: such moves publish no change.</summary>
+    [ThreadStatic]
+    private static bool t_movingBetweenTiers;
+
     /// <summary>Reads a live entry without counting an access.</summary>
     internal bool TryPeek(string key, out EntryState state, out MemoryEntry entry)
     {
@@ -55,6 +59,7 @@ public sealed partial class InMemoryStore : ISnapshotStore
         var state = PayloadCodec.ToState(persisted);
         (EntryState? Before, EntryState? After) result;
         t_installing = true;
+        t_movingBetweenTiers = true;
         try
         {
             result = Mutate(persisted.Key, now, state, static (current, _, s) => current ?? s);
@@ -62,6 +67,7 @@ public sealed partial class InMemoryStore : ISnapshotStore
         finally
         {
             t_installing = false;
+            t_movingBetweenTiers = false;
         }
 
         var (before, after) = result;
@@ -83,7 +89,15 @@ public sealed partial class InMemoryStore : ISnapshotStore
     internal bool RemoveIfCurrent(string key, EntryState state)
     {
         ThrowIfDisposed();
-        return Mutate(key, NowTicks(), state, static (current, _, s) => ReferenceEquals(current, s) ? null : current).After is null;
+        t_movingBetweenTiers = true;
+        try
+        {
+            return Mutate(key, NowTicks(), state, static (current, _, s) => ReferenceEquals(current, s) ? null : current).After is null;
+        }
+        finally
+        {
+            t_movingBetweenTiers = false;
+        }
     }
 
     /// <summary>Removes every live entry without raising events; returns how many.</summary>

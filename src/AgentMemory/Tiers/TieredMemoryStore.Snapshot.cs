@@ -34,6 +34,7 @@ public sealed partial class TieredMemoryStore : ISnapshotStore
             }
 
             _evicted.TryRemove(entry.Key, out _);
+            var existing = _hot.Export(entry.Key);
             if (_hot.TryPeek(entry.Key, out var state, out _))
             {
                 _hot.RemoveIfCurrent(entry.Key, state);
@@ -43,6 +44,8 @@ public sealed partial class TieredMemoryStore : ISnapshotStore
             {
                 _archive.Remove(entry.Key);
             }
+
+            _hot.EmitExternal(entry.Key, existing, entry);
         }
     }
 

@@ -73,12 +73,19 @@ public sealed partial class TieredMemoryStore
         lock (StripeOf(key))
         {
             ThrowIfDisposed();
-            existed = _hot.TryPeek(key, out _, out _) || FindBelowLocked(key, out _) is not null;
+            var inHot = _hot.TryPeek(key, out _, out _);
+            var below = inHot ? null : FindBelowLocked(key, out _);
+            existed = inHot || below is not null;
             if (existed)
             {
                 var before = BeginOperation(key, out _);
                 Sync(_hot.DeleteAsync(key, CancellationToken.None));
                 PersistLocked(key, before);
+                if (!inHot)
+                {
+                    // The hot tier did not hold it, so it published nothing.
+                    _hot.EmitExternal(key, below, null);
+                }
             }
         }
 
@@ -263,6 +270,8 @@ public sealed partial class TieredMemoryStore
             {
                 _archive.Remove(key);
             }
+
+            _hot.EmitExternal(key, existing, entry);
         }
 
         AfterWrite();

@@ -176,6 +176,7 @@ public sealed partial class TieredMemoryStore
     /// <summary>Puts the hot tier's entry for a key back to an earlier version after a failed persist. Caller holds the key's stripe.</summary>
     private void Restore(string key, PersistedEntry? before)
     {
+        var failed = _hot.Export(key);
         if (_hot.TryPeek(key, out var state, out _))
         {
             _hot.RemoveIfCurrent(key, state);
@@ -185,6 +186,9 @@ public sealed partial class TieredMemoryStore
         {
             _hot.Install(before);
         }
+
+        // The failed write may already have been published; publish its undoing too.
+        _hot.EmitExternal(key, failed, before);
     }
 
     private int _writesSinceCountCheck;
