@@ -15,7 +15,24 @@ public sealed partial class FlatVectorIndex
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var inverseNorms = new[] { ValidateVector(query, nameof(query)) };
-        return Run(query.ToArray(), inverseNorms, 1, k, filter)[0];
+        return Run(query.ToArray(), inverseNorms, 1, k, filter, null)[0];
+    }
+
+    /// <summary>Finds the <paramref name="k"/> stored vectors closest to <paramref name="query"/> among those whose id passes <paramref name="idFilter"/>.</summary>
+    /// <param name="query">The query vector.</param>
+    /// <param name="k">The most results to return; at least 1.</param>
+    /// <param name="idFilter">Only vectors whose id passes are considered. Called during the scan under the index's read lock (from several threads in a parallel scan): it must be thread-safe and must not write to the index.</param>
+    /// <returns>Up to <paramref name="k"/> results, closest first, equal scores by ordinal id.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="idFilter"/> is null.</exception>
+    /// <exception cref="ArgumentException">The query's length is not <see cref="Dimensions"/>, a component is NaN or infinite, or it is a zero vector under <see cref="VectorMetric.Cosine"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
+    /// <exception cref="ObjectDisposedException">The index is disposed.</exception>
+    public IReadOnlyList<VectorSearchResult> Search(ReadOnlySpan<float> query, int k, Func<string, bool> idFilter)
+    {
+        ArgumentNullException.ThrowIfNull(idFilter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var inverseNorms = new[] { ValidateVector(query, nameof(query)) };
+        return Run(query.ToArray(), inverseNorms, 1, k, null, idFilter)[0];
     }
 
     /// <summary>
@@ -26,7 +43,7 @@ public sealed partial class FlatVectorIndex
     /// <param name="queries">The query vectors.</param>
     /// <param name="k">The most results per query; at least 1.</param>
     /// <param name="filter">Only vectors whose metadata passes this filter are considered; null for all.</param>
-    /// <returns>One result list per query, in the order of <paramref name="queries"/>, each as <see cref="Search"/> returns it.</returns>
+    /// <returns>One result list per query, in the order of <paramref name="queries"/>, each as <see cref="Search(ReadOnlySpan{float}, int, MetadataFilter?)"/> returns it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="queries"/> is null.</exception>
     /// <exception cref="ArgumentException">A query's length is not <see cref="Dimensions"/>, a component is NaN or infinite, or it is a zero vector under <see cref="VectorMetric.Cosine"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
@@ -48,19 +65,19 @@ public sealed partial class FlatVectorIndex
             queries[q].Span.CopyTo(flat.AsSpan(q * Dimensions));
         }
 
-        return Run(flat, inverseNorms, queries.Count, k, filter);
+        return Run(flat, inverseNorms, queries.Count, k, filter, null);
     }
 
-    private IReadOnlyList<VectorSearchResult>[] Run(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter)
+    private IReadOnlyList<VectorSearchResult>[] Run(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter, Func<string, bool>? idFilter)
     {
         _lock.EnterReadLock();
         try
         {
             return Metric switch
             {
-                VectorMetric.Cosine => Run<CosineScorer>(queries, inverseNorms, queryCount, k, filter),
-                VectorMetric.DotProduct => Run<DotProductScorer>(queries, inverseNorms, queryCount, k, filter),
-                _ => Run<EuclideanScorer>(queries, inverseNorms, queryCount, k, filter),
+                VectorMetric.Cosine => Run<CosineScorer>(queries, inverseNorms, queryCount, k, filter, idFilter),
+                VectorMetric.DotProduct => Run<DotProductScorer>(queries, inverseNorms, queryCount, k, filter, idFilter),
+                _ => Run<EuclideanScorer>(queries, inverseNorms, queryCount, k, filter, idFilter),
             };
         }
         finally
@@ -70,7 +87,7 @@ public sealed partial class FlatVectorIndex
     }
 
     /// <summary>Runs under the read lock: the arrays cannot be replaced or written while it scans.</summary>
-    private IReadOnlyList<VectorSearchResult>[] Run<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter)
+    private IReadOnlyList<VectorSearchResult>[] Run<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter, Func<string, bool>? idFilter)
         where TScorer : struct, IVectorScorer
     {
         var heaps = NewHeaps(queryCount, Math.Min(k, Math.Max(1, _slotsById.Count)));
@@ -83,7 +100,7 @@ public sealed partial class FlatVectorIndex
             Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = partitions }, p =>
             {
                 var local = NewHeaps(queryCount, heaps[0].Capacity);
-                ScanRange<TScorer>(queries, inverseNorms, queryCount, p * chunk, Math.Min(end, (p + 1) * chunk), filter, local);
+                ScanRange<TScorer>(queries, inverseNorms, queryCount, p * chunk, Math.Min(end, (p + 1) * chunk), filter, idFilter, local);
                 partial[p] = local;
             });
             foreach (var local in partial)
@@ -96,7 +113,7 @@ public sealed partial class FlatVectorIndex
         }
         else
         {
-            ScanRange<TScorer>(queries, inverseNorms, queryCount, 0, end, filter, heaps);
+            ScanRange<TScorer>(queries, inverseNorms, queryCount, 0, end, filter, idFilter, heaps);
         }
 
         var results = new IReadOnlyList<VectorSearchResult>[queryCount];
@@ -127,7 +144,7 @@ public sealed partial class FlatVectorIndex
         return heaps;
     }
 
-    private void ScanRange<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int start, int end, MetadataFilter? filter, TopK[] heaps)
+    private void ScanRange<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int start, int end, MetadataFilter? filter, Func<string, bool>? idFilter, TopK[] heaps)
         where TScorer : struct, IVectorScorer
     {
         var data = _data;
@@ -142,7 +159,7 @@ public sealed partial class FlatVectorIndex
             var heap = heaps[0];
             for (var slot = start; slot < end; slot++)
             {
-                if (ids[slot] is null || (filter is not null && !filter.Matches(metadata[slot])))
+                if (ids[slot] is not { } id || (filter is not null && !filter.Matches(metadata[slot])) || (idFilter is not null && !idFilter(id)))
                 {
                     continue;
                 }
@@ -156,7 +173,7 @@ public sealed partial class FlatVectorIndex
 
         for (var slot = start; slot < end; slot++)
         {
-            if (ids[slot] is null || (filter is not null && !filter.Matches(metadata[slot])))
+            if (ids[slot] is not { } id || (filter is not null && !filter.Matches(metadata[slot])) || (idFilter is not null && !idFilter(id)))
             {
                 continue;
             }
