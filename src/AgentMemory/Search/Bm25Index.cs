@@ -47,7 +47,7 @@ public sealed class Bm25Index : IDisposable
 
         _k1 = options.K1;
         _b = options.B;
-        _tokenizer = new TextTokenizer(options.StopWords);
+        _tokenizer = new TextTokenizer(options.StopWords, options.Stemming);
     }
 
     /// <summary>The tokenizer documents and queries go through.</summary>

@@ -16,6 +16,9 @@ public sealed class Bm25Options
     /// </summary>
     public IReadOnlyCollection<string>? StopWords { get; set; }
 
+    /// <summary>Whether terms are stemmed (see <see cref="TextTokenizer.Stem"/>). Defaults to true.</summary>
+    public bool Stemming { get; set; } = true;
+
     /// <summary>Checks the values, naming each bad option.</summary>
     /// <param name="prefix">Prefixed to option names in messages.</param>
     /// <returns>The problems found; empty when the options are valid.</returns>

@@ -5,18 +5,24 @@ namespace AgentMemory.Search;
 
 /// <summary>
 /// Splits text into search terms: Unicode-aware word breaking (letters, digits, combining marks and underscores form
-/// words; an apostrophe inside a word keeps it whole, any other punctuation or space separates words), NFKC normalization, invariant lower-casing, stop-word removal. Each
+/// words; an apostrophe inside a word keeps it whole, any other punctuation or space separates words), NFKC normalization, invariant lower-casing, stop-word removal and light English stemming. Each
 /// CJK ideograph or kana is its own term, since those scripts do not separate words with spaces.
 /// </summary>
 /// <remarks>Immutable and thread-safe.</remarks>
 public sealed class TextTokenizer
 {
     private readonly HashSet<string> _stopWords;
+    private readonly bool _stem;
 
     /// <summary>Creates a tokenizer.</summary>
     /// <param name="stopWords">Words to drop (matched after lower-casing); null for <see cref="EnglishStopWords"/>.</param>
-    public TextTokenizer(IEnumerable<string>? stopWords = null)
+    /// <param name="stem">
+    /// Whether to strip English plural and third-person endings and possessive <c>'s</c> (<c>lives</c> → <c>live</c>,
+    /// <c>cities</c> → <c>city</c>, <c>alice's</c> → <c>alice</c>), so that inflections of a word match each other.
+    /// </param>
+    public TextTokenizer(IEnumerable<string>? stopWords = null, bool stem = true)
     {
+        _stem = stem;
         _stopWords = new HashSet<string>(StringComparer.Ordinal);
         foreach (var word in stopWords ?? EnglishStopWords)
         {
@@ -48,7 +54,11 @@ public sealed class TextTokenizer
         {
             if (!_stopWords.Contains(word))
             {
-                terms.Add(word);
+                var term = _stem ? Stem(word) : word;
+                if (!_stopWords.Contains(term))
+                {
+                    terms.Add(term);
+                }
             }
         }
 
@@ -101,6 +111,37 @@ public sealed class TextTokenizer
 
         Flush(words, current);
         return words;
+    }
+
+    /// <summary>A light English suffix stripper: possessive 's, then -ies → -y, -(s|x|z|ch|sh)es → -, -s → - (not -ss, -us, -is).</summary>
+    /// <param name="word">A lower-cased word.</param>
+    /// <returns>The stem.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="word"/> is null.</exception>
+    public static string Stem(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        if (word.EndsWith("'s", StringComparison.Ordinal) && word.Length > 2)
+        {
+            word = word[..^2];
+        }
+
+        if (word.Length > 4 && word.EndsWith("ies", StringComparison.Ordinal))
+        {
+            return word[..^3] + "y";
+        }
+
+        if (word.Length > 4 && word.EndsWith("es", StringComparison.Ordinal)
+            && (word[^3] is 's' or 'x' or 'z' || word.EndsWith("ches", StringComparison.Ordinal) || word.EndsWith("shes", StringComparison.Ordinal)))
+        {
+            return word[..^2];
+        }
+
+        if (word.Length > 3 && word[^1] == 's' && word[^2] is not ('s' or 'u' or 'i'))
+        {
+            return word[..^1];
+        }
+
+        return word;
     }
 
     private static void Flush(List<string> words, StringBuilder current)

@@ -138,7 +138,7 @@ public sealed partial class SemanticMemory
                     continue;
                 }
 
-                related.Add(Score(candidate, similarity, now));
+                related.Add(Score(candidate, similarity, now, 1.0));
                 added++;
             }
         }
@@ -212,11 +212,12 @@ public sealed partial class SemanticMemory
         }
 
         var results = new List<MemorySearchResult>(relevance.Count);
+        var bestRelevance = relevance.Count == 0 ? 0 : relevance.Values.Max();
         foreach (var (id, rel) in relevance)
         {
             if (rel >= query.MinRelevance && _records.TryGetValue(id, out var stored))
             {
-                results.Add(Score(stored.Record, rel, now));
+                results.Add(Score(stored.Record, rel, now, bestRelevance));
             }
         }
 
@@ -224,12 +225,18 @@ public sealed partial class SemanticMemory
         return results;
     }
 
-    private MemorySearchResult Score(MemoryRecord record, double relevance, DateTimeOffset now)
+    /// <summary>
+    /// The Generative Agents score: a weighted mean of relevance, recency and importance. Relevance enters scaled by
+    /// the best relevance among the candidates (as Generative Agents normalizes it), so the best match always
+    /// contributes the full relevance weight whatever the embedder's similarity range; the result reports it unscaled.
+    /// </summary>
+    private MemorySearchResult Score(MemoryRecord record, double relevance, DateTimeOffset now, double bestRelevance)
     {
         var hours = Math.Max(0, (now - (record.LastAccessedAt ?? record.Timestamp)).TotalHours);
         var recency = Math.Pow(_options.RecencyDecayPerHour, hours);
         var (wr, wt, wi) = (_options.RelevanceWeight, _options.RecencyWeight, _options.ImportanceWeight);
-        var score = ((wr * relevance) + (wt * recency) + (wi * record.Importance)) / (wr + wt + wi);
+        var scaled = bestRelevance > 0 ? relevance / bestRelevance : 0;
+        var score = ((wr * scaled) + (wt * recency) + (wi * record.Importance)) / (wr + wt + wi);
         return new MemorySearchResult(record, score, relevance, recency, record.Importance);
     }
 

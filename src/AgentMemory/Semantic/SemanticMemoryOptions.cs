@@ -157,7 +157,7 @@ public sealed class SemanticMemoryOptions
         LearningDuplicateThreshold = LearningDuplicateThreshold,
         InteractionImportance = InteractionImportance,
         ConversationTtl = ConversationTtl,
-        Keyword = new Bm25Options { K1 = Keyword.K1, B = Keyword.B, StopWords = Keyword.StopWords?.ToArray() },
+        Keyword = new Bm25Options { K1 = Keyword.K1, B = Keyword.B, StopWords = Keyword.StopWords?.ToArray(), Stemming = Keyword.Stemming },
         LatencySamples = LatencySamples,
     };
 
