@@ -30,6 +30,7 @@ public sealed class Bm25Index : IDisposable
     private string?[] _ids = new string?[64];
     private Dictionary<string, int>?[] _termCounts = new Dictionary<string, int>?[64];
     private int[] _lengths = new int[64];
+    private object?[] _tags = new object?[64];
     private int _highWater;
     private long _totalLength;
 
@@ -76,7 +77,10 @@ public sealed class Bm25Index : IDisposable
     /// <returns><see langword="true"/> if the id was new.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="id"/> or <paramref name="text"/> is null.</exception>
     /// <exception cref="ObjectDisposedException">The index is disposed.</exception>
-    public bool Upsert(string id, string text)
+    public bool Upsert(string id, string text) => Upsert(id, text, null);
+
+    /// <summary>Upserts with an opaque tag that the tag-filter search hands to its filter (no id lookup per candidate).</summary>
+    internal bool Upsert(string id, string text, object? tag)
     {
         ArgumentNullException.ThrowIfNull(id);
         var terms = _tokenizer.Tokenize(text);
@@ -112,6 +116,7 @@ public sealed class Bm25Index : IDisposable
             }
 
             _termCounts[slot] = counts;
+            _tags[slot] = tag;
             _lengths[slot] = terms.Count;
             _totalLength += terms.Count;
             return isNew;
@@ -141,6 +146,7 @@ public sealed class Bm25Index : IDisposable
             Unpost(slot);
             _ids[slot] = null;
             _termCounts[slot] = null;
+            _tags[slot] = null;
             _freeSlots.Push(slot);
             return true;
         }
@@ -177,7 +183,12 @@ public sealed class Bm25Index : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
     /// <exception cref="ObjectDisposedException">The index is disposed.</exception>
-    public IReadOnlyList<SearchHit> Search(string query, int k, Func<string, bool>? filter = null)
+    public IReadOnlyList<SearchHit> Search(string query, int k, Func<string, bool>? filter = null) => Search(query, k, filter, null);
+
+    /// <summary>Like <see cref="Search(string, int, Func{string, bool}?)"/>, filtering on the tags given to the internal tagged upsert.</summary>
+    internal IReadOnlyList<SearchHit> Search(string query, int k, Func<object?, bool> tagFilter) => Search(query, k, null, tagFilter);
+
+    private IReadOnlyList<SearchHit> Search(string query, int k, Func<string, bool>? filter, Func<object?, bool>? tagFilter)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var terms = _tokenizer.Tokenize(query).Distinct(StringComparer.Ordinal).ToArray();
@@ -225,7 +236,7 @@ public sealed class Bm25Index : IDisposable
             var heap = new TopK(Math.Min(k, Math.Max(1, touched.Count)), _ids);
             foreach (var slot in touched)
             {
-                if (scores[slot] > 0f && (filter is null || filter(_ids[slot]!)))
+                if (scores[slot] > 0f && (filter is null || filter(_ids[slot]!)) && (tagFilter is null || tagFilter(_tags[slot])))
                 {
                     heap.Offer(scores[slot], slot);
                 }
@@ -284,6 +295,7 @@ public sealed class Bm25Index : IDisposable
             Array.Resize(ref _ids, capacity);
             Array.Resize(ref _termCounts, capacity);
             Array.Resize(ref _lengths, capacity);
+            Array.Resize(ref _tags, capacity);
         }
 
         return _highWater++;

@@ -176,10 +176,10 @@ public sealed partial class SemanticMemory
     private List<MemorySearchResult> Rank(string text, ReadOnlyMemory<float> embedding, MemoryQuery query, DateTimeOffset now)
     {
         var types = TypeSet(query.Types);
-        bool Predicate(string id) => _records.TryGetValue(id, out var s) && Passes(s.Record, query, types);
+        Func<object?, bool> predicate = tag => tag is MemoryCell { Current: { } s } && Passes(s.Record, query, types);
         var candidates = Math.Max(MinCandidates, query.Limit * _options.CandidateMultiplier);
-        var vectorHits = _vectors?.Search(embedding.Span, candidates, Predicate) ?? [];
-        IReadOnlyList<SearchHit> keywordHits = _options.KeywordWeight > 0 ? _keywords.Search(text, candidates, Predicate) : [];
+        var vectorHits = _vectors?.Search(embedding.Span, candidates, predicate) ?? [];
+        IReadOnlyList<SearchHit> keywordHits = _options.KeywordWeight > 0 ? _keywords.Search(text, candidates, predicate) : [];
 
         var vw = _options.VectorWeight;
         var kw = _options.KeywordWeight;

@@ -36,6 +36,7 @@ public sealed partial class SemanticMemory : ISemanticMemory, IDisposable
     private readonly string _memoryPrefix;
     private readonly string _conversationPrefix;
     private readonly ConcurrentDictionary<string, StoredMemory> _records = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MemoryCell> _cells = new(StringComparer.Ordinal);
     private readonly Bm25Index _keywords;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RetrievalStatistics _retrievalStats;
@@ -267,6 +268,11 @@ public sealed partial class SemanticMemory : ISemanticMemory, IDisposable
     {
         await _store.DeleteAsync(_memoryPrefix + id, cancellationToken).ConfigureAwait(false);
         _records.TryRemove(id, out _);
+        if (_cells.TryRemove(id, out var cell))
+        {
+            cell.Current = null;
+        }
+
         _vectors?.Remove(id);
         _keywords.Remove(id);
     }
@@ -275,16 +281,18 @@ public sealed partial class SemanticMemory : ISemanticMemory, IDisposable
     {
         var record = stored.Record;
         var known = _records.TryGetValue(record.Id, out var previous);
+        var cell = _cells.GetOrAdd(record.Id, static _ => new MemoryCell());
+        cell.Current = stored;
 
         // Access-statistics and importance updates keep the same embedding array: skip rewriting the vector then.
         if (!known || !previous!.Record.Embedding.Equals(record.Embedding))
         {
-            VectorIndexFor(record.Embedding.Length).Upsert(record.Id, record.Embedding.Span);
+            VectorIndexFor(record.Embedding.Length).Upsert(record.Id, record.Embedding.Span, cell);
         }
 
         if (!known || previous!.Record.Content != record.Content)
         {
-            _keywords.Upsert(record.Id, record.Content);
+            _keywords.Upsert(record.Id, record.Content, cell);
         }
 
         _records[record.Id] = stored;

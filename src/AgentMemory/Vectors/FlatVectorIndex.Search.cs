@@ -15,7 +15,7 @@ public sealed partial class FlatVectorIndex
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var inverseNorms = new[] { ValidateVector(query, nameof(query)) };
-        return Run(query.ToArray(), inverseNorms, 1, k, filter, null)[0];
+        return Run(query.ToArray(), inverseNorms, 1, k, filter, null, null)[0];
     }
 
     /// <summary>Finds the <paramref name="k"/> stored vectors closest to <paramref name="query"/> among those whose id passes <paramref name="idFilter"/>.</summary>
@@ -32,7 +32,15 @@ public sealed partial class FlatVectorIndex
         ArgumentNullException.ThrowIfNull(idFilter);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var inverseNorms = new[] { ValidateVector(query, nameof(query)) };
-        return Run(query.ToArray(), inverseNorms, 1, k, null, idFilter)[0];
+        return Run(query.ToArray(), inverseNorms, 1, k, null, idFilter, null)[0];
+    }
+
+    /// <summary>Like the id-filter search, but the filter receives the tag given to the internal tagged upsert.</summary>
+    internal IReadOnlyList<VectorSearchResult> Search(ReadOnlySpan<float> query, int k, Func<object?, bool> tagFilter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var inverseNorms = new[] { ValidateVector(query, nameof(query)) };
+        return Run(query.ToArray(), inverseNorms, 1, k, null, null, tagFilter)[0];
     }
 
     /// <summary>
@@ -65,19 +73,19 @@ public sealed partial class FlatVectorIndex
             queries[q].Span.CopyTo(flat.AsSpan(q * Dimensions));
         }
 
-        return Run(flat, inverseNorms, queries.Count, k, filter, null);
+        return Run(flat, inverseNorms, queries.Count, k, filter, null, null);
     }
 
-    private IReadOnlyList<VectorSearchResult>[] Run(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter, Func<string, bool>? idFilter)
+    private IReadOnlyList<VectorSearchResult>[] Run(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter, Func<string, bool>? idFilter, Func<object?, bool>? tagFilter)
     {
         _lock.EnterReadLock();
         try
         {
             return Metric switch
             {
-                VectorMetric.Cosine => Run<CosineScorer>(queries, inverseNorms, queryCount, k, filter, idFilter),
-                VectorMetric.DotProduct => Run<DotProductScorer>(queries, inverseNorms, queryCount, k, filter, idFilter),
-                _ => Run<EuclideanScorer>(queries, inverseNorms, queryCount, k, filter, idFilter),
+                VectorMetric.Cosine => Run<CosineScorer>(queries, inverseNorms, queryCount, k, filter, idFilter, tagFilter),
+                VectorMetric.DotProduct => Run<DotProductScorer>(queries, inverseNorms, queryCount, k, filter, idFilter, tagFilter),
+                _ => Run<EuclideanScorer>(queries, inverseNorms, queryCount, k, filter, idFilter, tagFilter),
             };
         }
         finally
@@ -87,7 +95,7 @@ public sealed partial class FlatVectorIndex
     }
 
     /// <summary>Runs under the read lock: the arrays cannot be replaced or written while it scans.</summary>
-    private IReadOnlyList<VectorSearchResult>[] Run<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter, Func<string, bool>? idFilter)
+    private IReadOnlyList<VectorSearchResult>[] Run<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter, Func<string, bool>? idFilter, Func<object?, bool>? tagFilter)
         where TScorer : struct, IVectorScorer
     {
         var heaps = NewHeaps(queryCount, Math.Min(k, Math.Max(1, _slotsById.Count)));
@@ -100,7 +108,7 @@ public sealed partial class FlatVectorIndex
             Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = partitions }, p =>
             {
                 var local = NewHeaps(queryCount, heaps[0].Capacity);
-                ScanRange<TScorer>(queries, inverseNorms, queryCount, p * chunk, Math.Min(end, (p + 1) * chunk), filter, idFilter, local);
+                ScanRange<TScorer>(queries, inverseNorms, queryCount, p * chunk, Math.Min(end, (p + 1) * chunk), filter, idFilter, tagFilter, local);
                 partial[p] = local;
             });
             foreach (var local in partial)
@@ -113,7 +121,7 @@ public sealed partial class FlatVectorIndex
         }
         else
         {
-            ScanRange<TScorer>(queries, inverseNorms, queryCount, 0, end, filter, idFilter, heaps);
+            ScanRange<TScorer>(queries, inverseNorms, queryCount, 0, end, filter, idFilter, tagFilter, heaps);
         }
 
         var results = new IReadOnlyList<VectorSearchResult>[queryCount];
@@ -144,13 +152,14 @@ public sealed partial class FlatVectorIndex
         return heaps;
     }
 
-    private void ScanRange<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int start, int end, MetadataFilter? filter, Func<string, bool>? idFilter, TopK[] heaps)
+    private void ScanRange<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int start, int end, MetadataFilter? filter, Func<string, bool>? idFilter, Func<object?, bool>? tagFilter, TopK[] heaps)
         where TScorer : struct, IVectorScorer
     {
         var data = _data;
         var ids = _ids;
         var norms = _inverseNorms;
         var metadata = _metadata;
+        var tags = _tags;
         var dims = Dimensions;
         if (queryCount == 1)
         {
@@ -159,7 +168,7 @@ public sealed partial class FlatVectorIndex
             var heap = heaps[0];
             for (var slot = start; slot < end; slot++)
             {
-                if (ids[slot] is not { } id || (filter is not null && !filter.Matches(metadata[slot])) || (idFilter is not null && !idFilter(id)))
+                if (ids[slot] is not { } id || (filter is not null && !filter.Matches(metadata[slot])) || (idFilter is not null && !idFilter(id)) || (tagFilter is not null && !tagFilter(tags[slot])))
                 {
                     continue;
                 }
@@ -173,7 +182,7 @@ public sealed partial class FlatVectorIndex
 
         for (var slot = start; slot < end; slot++)
         {
-            if (ids[slot] is not { } id || (filter is not null && !filter.Matches(metadata[slot])) || (idFilter is not null && !idFilter(id)))
+            if (ids[slot] is not { } id || (filter is not null && !filter.Matches(metadata[slot])) || (idFilter is not null && !idFilter(id)) || (tagFilter is not null && !tagFilter(tags[slot])))
             {
                 continue;
             }

@@ -36,6 +36,7 @@ public sealed partial class FlatVectorIndex : IDisposable
     private float[] _inverseNorms;
     private string?[] _ids;
     private IReadOnlyDictionary<string, MetadataValue>[] _metadata;
+    private object?[] _tags;
     private int _highWater;
 
     /// <summary>Creates an empty index.</summary>
@@ -68,6 +69,7 @@ public sealed partial class FlatVectorIndex : IDisposable
         _inverseNorms = new float[capacity];
         _ids = new string?[capacity];
         _metadata = new IReadOnlyDictionary<string, MetadataValue>[capacity];
+        _tags = new object?[capacity];
     }
 
     /// <summary>The length of every vector in the index.</summary>
@@ -115,6 +117,12 @@ public sealed partial class FlatVectorIndex : IDisposable
     public bool Upsert(string id, ReadOnlySpan<float> vector, IReadOnlyDictionary<string, MetadataValue>? metadata = null) =>
         Write(id, vector, metadata, overwrite: true);
 
+    /// <summary>
+    /// Upserts with an opaque tag that <see cref="Search(ReadOnlySpan{float}, int, Func{object?, bool})"/> hands to its
+    /// filter, so a caller can filter on its own per-vector state without an id lookup per candidate.
+    /// </summary>
+    internal bool Upsert(string id, ReadOnlySpan<float> vector, object tag) => Write(id, vector, null, overwrite: true, tag);
+
     /// <summary>Removes the vector stored under <paramref name="id"/>; its slot is reused by a later add.</summary>
     /// <param name="id">The id.</param>
     /// <returns><see langword="true"/> if the id was present.</returns>
@@ -133,6 +141,7 @@ public sealed partial class FlatVectorIndex : IDisposable
 
             _ids[slot] = null;
             _metadata[slot] = null!;
+            _tags[slot] = null;
             _freeSlots.Push(slot);
             return true;
         }
@@ -153,6 +162,7 @@ public sealed partial class FlatVectorIndex : IDisposable
             _freeSlots.Clear();
             Array.Clear(_ids);
             Array.Clear(_metadata);
+            Array.Clear(_tags);
             _highWater = 0;
         }
         finally
@@ -241,9 +251,12 @@ public sealed partial class FlatVectorIndex : IDisposable
     /// <summary>Releases the index's lock.</summary>
     public void Dispose() => _lock.Dispose();
 
+    /// <summary>The storage the scan reads (every slot up to the high-water mark), for benchmarks that measure the memory-bandwidth floor over the same bytes. Not synchronized.</summary>
+    internal ReadOnlyMemory<float> RawStorage => _data.AsMemory(0, _highWater * Dimensions);
+
     private Span<float> Row(int slot) => _data.AsSpan(slot * Dimensions, Dimensions);
 
-    private bool Write(string id, ReadOnlySpan<float> vector, IReadOnlyDictionary<string, MetadataValue>? metadata, bool overwrite)
+    private bool Write(string id, ReadOnlySpan<float> vector, IReadOnlyDictionary<string, MetadataValue>? metadata, bool overwrite, object? tag = null)
     {
         ArgumentNullException.ThrowIfNull(id);
         var inverseNorm = ValidateVector(vector, nameof(vector));
@@ -267,6 +280,7 @@ public sealed partial class FlatVectorIndex : IDisposable
             vector.CopyTo(Row(slot));
             _inverseNorms[slot] = inverseNorm;
             _metadata[slot] = copy;
+            _tags[slot] = tag;
             return isNew;
         }
         finally
@@ -289,6 +303,7 @@ public sealed partial class FlatVectorIndex : IDisposable
             Array.Resize(ref _inverseNorms, capacity);
             Array.Resize(ref _ids, capacity);
             Array.Resize(ref _metadata, capacity);
+            Array.Resize(ref _tags, capacity);
         }
 
         return _highWater++;
