@@ -13,7 +13,7 @@ public sealed class MemoryQuery
     /// <summary>Only memories of these types; null or empty for all types.</summary>
     public IReadOnlyCollection<MemoryType>? Types { get; set; }
 
-    /// <summary>Only memories whose relevance (0..1) is at least this. Defaults to 0.</summary>
+    /// <summary>Only memories whose relevance (0..1) is at least this. Defaults to 0. Memories with no relevance at all (no similarity, no shared keyword) are never returned.</summary>
     public double MinRelevance { get; set; }
 
     /// <summary>Only memories whose importance is at least this. Defaults to 0.</summary>

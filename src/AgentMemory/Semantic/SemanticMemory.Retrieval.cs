@@ -215,7 +215,7 @@ public sealed partial class SemanticMemory
         var bestRelevance = relevance.Count == 0 ? 0 : relevance.Values.Max();
         foreach (var (id, rel) in relevance)
         {
-            if (rel >= query.MinRelevance && _records.TryGetValue(id, out var stored))
+            if (rel > 0 && rel >= query.MinRelevance && _records.TryGetValue(id, out var stored))
             {
                 results.Add(Score(stored.Record, rel, now, bestRelevance));
             }
