@@ -11,13 +11,14 @@ internal sealed class HybridFixture : IDisposable
     private readonly string[] _queries;
     private readonly float[][] _queryVectors;
 
-    private HybridFixture(InMemoryStore store, SemanticMemory memory, string[] queries, float[][] queryVectors, List<(string, float[])> userVectors, int dimensions)
+    private HybridFixture(InMemoryStore store, SemanticMemory memory, string[] queries, float[][] queryVectors, List<(string, float[])> userVectors, List<(string, string)> userTexts, int dimensions)
     {
         Store = store;
         Memory = memory;
         _queries = queries;
         _queryVectors = queryVectors;
         UserVectors = userVectors;
+        UserTexts = userTexts;
         Dimensions = dimensions;
     }
 
@@ -28,6 +29,8 @@ internal sealed class HybridFixture : IDisposable
     public SemanticMemory Memory { get; }
 
     public List<(string Id, float[] Vector)> UserVectors { get; }
+
+    public List<(string Id, string Text)> UserTexts { get; }
 
     public int Dimensions { get; }
 
@@ -54,7 +57,8 @@ internal sealed class HybridFixture : IDisposable
         var stored = memory.StoreBatchAsync(batch).AsTask().GetAwaiter().GetResult();
         memory.StoreBatchAsync([.. texts.Select(t => new MemoryInput { Content = t, Scope = MemoryScope.ForUser("someone-else") })]).AsTask().GetAwaiter().GetResult();
         var userVectors = stored.Select(s => (s.Id, s.Embedding.ToArray())).ToList();
-        return new HybridFixture(store, memory, queries, [.. queries.Select(q => cache[q])], userVectors, hashing.Dimensions);
+        var userTexts = stored.Select(s => (s.Id, s.Content)).ToList();
+        return new HybridFixture(store, memory, queries, [.. queries.Select(q => cache[q])], userVectors, userTexts, hashing.Dimensions);
     }
 
     public MemoryQuery Query(int i, bool updateAccess) =>
