@@ -199,7 +199,8 @@ public sealed class Bm25Index : IDisposable
 
         _lock.EnterReadLock();
         float[]? scores = null;
-        var touched = new List<int>();
+        int[]? touched = null;
+        var touchedCount = 0;
         try
         {
             var n = _slotsById.Count;
@@ -208,8 +209,11 @@ public sealed class Bm25Index : IDisposable
                 return [];
             }
 
+            // Pooled scratch: a query touching every document must not allocate (large arrays would land on the
+            // large-object heap and cost full collections under load).
             scores = ArrayPool<float>.Shared.Rent(_highWater);
             Array.Clear(scores, 0, _highWater);
+            touched = ArrayPool<int>.Shared.Rent(_highWater);
             var averageLength = Math.Max(1e-9, (double)_totalLength / n);
             foreach (var term in terms)
             {
@@ -226,16 +230,17 @@ public sealed class Bm25Index : IDisposable
                     var add = (float)(idf * tf * (_k1 + 1) / (tf + norm));
                     if (scores[slot] == 0f)
                     {
-                        touched.Add(slot);
+                        touched[touchedCount++] = slot;
                     }
 
                     scores[slot] += add;
                 }
             }
 
-            var heap = new TopK(Math.Min(k, Math.Max(1, touched.Count)), _ids);
-            foreach (var slot in touched)
+            var heap = new TopK(Math.Min(k, Math.Max(1, touchedCount)), _ids);
+            for (var t = 0; t < touchedCount; t++)
             {
+                var slot = touched[t];
                 if (scores[slot] > 0f && (filter is null || filter(_ids[slot]!)) && (tagFilter is null || tagFilter(_tags[slot])))
                 {
                     heap.Offer(scores[slot], slot);
@@ -256,6 +261,11 @@ public sealed class Bm25Index : IDisposable
             if (scores is not null)
             {
                 ArrayPool<float>.Shared.Return(scores);
+            }
+
+            if (touched is not null)
+            {
+                ArrayPool<int>.Shared.Return(touched);
             }
 
             _lock.ExitReadLock();
