@@ -31,6 +31,7 @@ public sealed class Bm25Index : IDisposable
     private Dictionary<string, int>?[] _termCounts = new Dictionary<string, int>?[64];
     private int[] _lengths = new int[64];
     private object?[] _tags = new object?[64];
+    private int[] _partitions = new int[64];
     private int _highWater;
     private long _totalLength;
 
@@ -77,10 +78,10 @@ public sealed class Bm25Index : IDisposable
     /// <returns><see langword="true"/> if the id was new.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="id"/> or <paramref name="text"/> is null.</exception>
     /// <exception cref="ObjectDisposedException">The index is disposed.</exception>
-    public bool Upsert(string id, string text) => Upsert(id, text, null);
+    public bool Upsert(string id, string text) => Upsert(id, text, null, 0);
 
-    /// <summary>Upserts with an opaque tag that the tag-filter search hands to its filter (no id lookup per candidate).</summary>
-    internal bool Upsert(string id, string text, object? tag)
+    /// <summary>Upserts with an opaque tag and a small partition number that the internal search filters on (no id lookup per candidate).</summary>
+    internal bool Upsert(string id, string text, object? tag, int partition)
     {
         ArgumentNullException.ThrowIfNull(id);
         var terms = _tokenizer.Tokenize(text);
@@ -117,6 +118,7 @@ public sealed class Bm25Index : IDisposable
 
             _termCounts[slot] = counts;
             _tags[slot] = tag;
+            _partitions[slot] = partition;
             _lengths[slot] = terms.Count;
             _totalLength += terms.Count;
             return isNew;
@@ -183,12 +185,15 @@ public sealed class Bm25Index : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
     /// <exception cref="ObjectDisposedException">The index is disposed.</exception>
-    public IReadOnlyList<SearchHit> Search(string query, int k, Func<string, bool>? filter = null) => Search(query, k, filter, null);
+    public IReadOnlyList<SearchHit> Search(string query, int k, Func<string, bool>? filter = null) => Search(query, k, filter, null, null);
 
-    /// <summary>Like <see cref="Search(string, int, Func{string, bool}?)"/>, filtering on the tags given to the internal tagged upsert.</summary>
-    internal IReadOnlyList<SearchHit> Search(string query, int k, Func<object?, bool> tagFilter) => Search(query, k, null, tagFilter);
+    /// <summary>
+    /// Like <see cref="Search(string, int, Func{string, bool}?)"/>, over the documents whose partition is set in
+    /// <paramref name="partitions"/> and whose tag passes <paramref name="tagFilter"/> (when given).
+    /// </summary>
+    internal IReadOnlyList<SearchHit> Search(string query, int k, bool[] partitions, Func<object?, bool>? tagFilter) => Search(query, k, null, partitions, tagFilter);
 
-    private IReadOnlyList<SearchHit> Search(string query, int k, Func<string, bool>? filter, Func<object?, bool>? tagFilter)
+    private IReadOnlyList<SearchHit> Search(string query, int k, Func<string, bool>? filter, bool[]? partitions, Func<object?, bool>? tagFilter)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var terms = _tokenizer.Tokenize(query).Distinct(StringComparer.Ordinal).ToArray();
@@ -226,6 +231,11 @@ public sealed class Bm25Index : IDisposable
                 var idf = Math.Log(1 + ((n - df + 0.5) / (df + 0.5)));
                 foreach (var (slot, tf) in posting)
                 {
+                    if (partitions is not null && ((uint)_partitions[slot] >= (uint)partitions.Length || !partitions[_partitions[slot]]))
+                    {
+                        continue;
+                    }
+
                     var norm = _k1 * (1 - _b + (_b * _lengths[slot] / averageLength));
                     var add = (float)(idf * tf * (_k1 + 1) / (tf + norm));
                     if (scores[slot] == 0f)
@@ -306,6 +316,7 @@ public sealed class Bm25Index : IDisposable
             Array.Resize(ref _termCounts, capacity);
             Array.Resize(ref _lengths, capacity);
             Array.Resize(ref _tags, capacity);
+            Array.Resize(ref _partitions, capacity);
         }
 
         return _highWater++;

@@ -176,10 +176,14 @@ public sealed partial class SemanticMemory
     private List<MemorySearchResult> Rank(string text, ReadOnlyMemory<float> embedding, MemoryQuery query, DateTimeOffset now)
     {
         var types = TypeSet(query.Types);
-        Func<object?, bool> predicate = tag => tag is MemoryCell { Current: { } s } && Passes(s.Record, query, types);
+        // Visibility is tested on the indexes' scope-id arrays; the per-memory predicate runs only for queries with
+        // further filters, and only on visible candidates.
+        var visible = VisibleScopes(query.Scope);
+        var needsPredicate = types is not null || query.MinImportance > 0 || query.From is not null || query.To is not null || query.Filter is not null;
+        Func<object?, bool>? predicate = needsPredicate ? tag => tag is MemoryCell { Current: { } s } && Passes(s.Record, query, types) : null;
         var candidates = Math.Max(MinCandidates, query.Limit * _options.CandidateMultiplier);
-        var vectorHits = _vectors?.Search(embedding.Span, candidates, predicate) ?? [];
-        IReadOnlyList<SearchHit> keywordHits = _options.KeywordWeight > 0 ? _keywords.Search(text, candidates, predicate) : [];
+        var vectorHits = _vectors?.Search(embedding.Span, candidates, visible, predicate) ?? [];
+        IReadOnlyList<SearchHit> keywordHits = _options.KeywordWeight > 0 ? _keywords.Search(text, candidates, visible, predicate) : [];
 
         var vw = _options.VectorWeight;
         var kw = _options.KeywordWeight;

@@ -37,6 +37,8 @@ public sealed partial class SemanticMemory : ISemanticMemory, IDisposable
     private readonly string _conversationPrefix;
     private readonly ConcurrentDictionary<string, StoredMemory> _records = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MemoryCell> _cells = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<MemoryScope, int> _scopeIds = new();
+    private int _nextScopeId;
     private readonly Bm25Index _keywords;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly RetrievalStatistics _retrievalStats;
@@ -287,15 +289,44 @@ public sealed partial class SemanticMemory : ISemanticMemory, IDisposable
         // Access-statistics and importance updates keep the same embedding array: skip rewriting the vector then.
         if (!known || !previous!.Record.Embedding.Equals(record.Embedding))
         {
-            VectorIndexFor(record.Embedding.Length).Upsert(record.Id, record.Embedding.Span, cell);
+            VectorIndexFor(record.Embedding.Length).Upsert(record.Id, record.Embedding.Span, cell, ScopeId(record.Scope));
         }
 
         if (!known || previous!.Record.Content != record.Content)
         {
-            _keywords.Upsert(record.Id, record.Content, cell);
+            _keywords.Upsert(record.Id, record.Content, cell, ScopeId(record.Scope));
         }
 
         _records[record.Id] = stored;
+    }
+
+    /// <summary>
+    /// A small number per distinct scope, stored per entry in both indexes so that a scan tests visibility on a
+    /// contiguous array instead of following pointers to each memory (scopes are few; ids are never reused).
+    /// </summary>
+    private int ScopeId(MemoryScope scope) => _scopeIds.GetOrAdd(scope, _ => Interlocked.Increment(ref _nextScopeId) - 1);
+
+    /// <summary>
+    /// Which scope ids a request may see: a memory scope is visible when each part it sets equals the request's, so
+    /// the visible scopes are the (at most 16) scopes made of a subset of the request's parts.
+    /// </summary>
+    private bool[] VisibleScopes(MemoryScope request)
+    {
+        var mask = new bool[Volatile.Read(ref _nextScopeId) + 1];
+        for (var bits = 0; bits < 16; bits++)
+        {
+            var candidate = new MemoryScope(
+                (bits & 1) != 0 ? request.UserId : null,
+                (bits & 2) != 0 ? request.AgentId : null,
+                (bits & 4) != 0 ? request.SessionId : null,
+                (bits & 8) != 0 ? request.ConversationId : null);
+            if (_scopeIds.TryGetValue(candidate, out var id) && id < mask.Length)
+            {
+                mask[id] = true;
+            }
+        }
+
+        return mask;
     }
 
     private FlatVectorIndex VectorIndexFor(int dimensions)

@@ -35,13 +35,20 @@ public sealed partial class FlatVectorIndex
         return Run(query.ToArray(), inverseNorms, 1, k, null, idFilter, null)[0];
     }
 
-    /// <summary>Like the id-filter search, but the filter receives the tag given to the internal tagged upsert.</summary>
-    internal IReadOnlyList<VectorSearchResult> Search(ReadOnlySpan<float> query, int k, Func<object?, bool> tagFilter)
+    /// <summary>
+    /// Searches the vectors whose partition is set in <paramref name="partitions"/> (a partition at or past its end is
+    /// excluded) and, when <paramref name="tagFilter"/> is given, whose tag passes it. The partition test reads one
+    /// contiguous array, so it is cheap even when most vectors are excluded.
+    /// </summary>
+    internal IReadOnlyList<VectorSearchResult> Search(ReadOnlySpan<float> query, int k, bool[] partitions, Func<object?, bool>? tagFilter)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var inverseNorms = new[] { ValidateVector(query, nameof(query)) };
-        return Run(query.ToArray(), inverseNorms, 1, k, null, null, tagFilter)[0];
+        return Run(query.ToArray(), inverseNorms, 1, k, null, null, new SlotFilter(partitions, tagFilter))[0];
     }
+
+    /// <summary>The internal per-slot filter: a partition mask, then an optional tag predicate.</summary>
+    internal sealed record SlotFilter(bool[] Partitions, Func<object?, bool>? Tag);
 
     /// <summary>
     /// Finds the <paramref name="k"/> closest vectors for each of several queries in one pass over the stored vectors:
@@ -76,7 +83,7 @@ public sealed partial class FlatVectorIndex
         return Run(flat, inverseNorms, queries.Count, k, filter, null, null);
     }
 
-    private IReadOnlyList<VectorSearchResult>[] Run(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter, Func<string, bool>? idFilter, Func<object?, bool>? tagFilter)
+    private IReadOnlyList<VectorSearchResult>[] Run(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter, Func<string, bool>? idFilter, SlotFilter? tagFilter)
     {
         _lock.EnterReadLock();
         try
@@ -95,7 +102,7 @@ public sealed partial class FlatVectorIndex
     }
 
     /// <summary>Runs under the read lock: the arrays cannot be replaced or written while it scans.</summary>
-    private IReadOnlyList<VectorSearchResult>[] Run<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter, Func<string, bool>? idFilter, Func<object?, bool>? tagFilter)
+    private IReadOnlyList<VectorSearchResult>[] Run<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int k, MetadataFilter? filter, Func<string, bool>? idFilter, SlotFilter? tagFilter)
         where TScorer : struct, IVectorScorer
     {
         var heaps = NewHeaps(queryCount, Math.Min(k, Math.Max(1, _slotsById.Count)));
@@ -152,7 +159,7 @@ public sealed partial class FlatVectorIndex
         return heaps;
     }
 
-    private void ScanRange<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int start, int end, MetadataFilter? filter, Func<string, bool>? idFilter, Func<object?, bool>? tagFilter, TopK[] heaps)
+    private void ScanRange<TScorer>(float[] queries, float[] inverseNorms, int queryCount, int start, int end, MetadataFilter? filter, Func<string, bool>? idFilter, SlotFilter? tagFilter, TopK[] heaps)
         where TScorer : struct, IVectorScorer
     {
         var data = _data;
@@ -160,6 +167,9 @@ public sealed partial class FlatVectorIndex
         var norms = _inverseNorms;
         var metadata = _metadata;
         var tags = _tags;
+        var partitions = _partitions;
+        var mask = tagFilter?.Partitions;
+        var tagPredicate = tagFilter?.Tag;
         var dims = Dimensions;
         if (queryCount == 1)
         {
@@ -168,7 +178,11 @@ public sealed partial class FlatVectorIndex
             var heap = heaps[0];
             for (var slot = start; slot < end; slot++)
             {
-                if (ids[slot] is not { } id || (filter is not null && !filter.Matches(metadata[slot])) || (idFilter is not null && !idFilter(id)) || (tagFilter is not null && !tagFilter(tags[slot])))
+                if (ids[slot] is not { } id
+                    || (mask is not null && ((uint)partitions[slot] >= (uint)mask.Length || !mask[partitions[slot]]))
+                    || (filter is not null && !filter.Matches(metadata[slot]))
+                    || (idFilter is not null && !idFilter(id))
+                    || (tagPredicate is not null && !tagPredicate(tags[slot])))
                 {
                     continue;
                 }
@@ -182,7 +196,11 @@ public sealed partial class FlatVectorIndex
 
         for (var slot = start; slot < end; slot++)
         {
-            if (ids[slot] is not { } id || (filter is not null && !filter.Matches(metadata[slot])) || (idFilter is not null && !idFilter(id)) || (tagFilter is not null && !tagFilter(tags[slot])))
+            if (ids[slot] is not { } id
+                    || (mask is not null && ((uint)partitions[slot] >= (uint)mask.Length || !mask[partitions[slot]]))
+                    || (filter is not null && !filter.Matches(metadata[slot]))
+                    || (idFilter is not null && !idFilter(id))
+                    || (tagPredicate is not null && !tagPredicate(tags[slot])))
             {
                 continue;
             }

@@ -37,6 +37,7 @@ public sealed partial class FlatVectorIndex : IDisposable
     private string?[] _ids;
     private IReadOnlyDictionary<string, MetadataValue>[] _metadata;
     private object?[] _tags;
+    private int[] _partitions;
     private int _highWater;
 
     /// <summary>Creates an empty index.</summary>
@@ -70,6 +71,7 @@ public sealed partial class FlatVectorIndex : IDisposable
         _ids = new string?[capacity];
         _metadata = new IReadOnlyDictionary<string, MetadataValue>[capacity];
         _tags = new object?[capacity];
+        _partitions = new int[capacity];
     }
 
     /// <summary>The length of every vector in the index.</summary>
@@ -118,10 +120,11 @@ public sealed partial class FlatVectorIndex : IDisposable
         Write(id, vector, metadata, overwrite: true);
 
     /// <summary>
-    /// Upserts with an opaque tag that <see cref="Search(ReadOnlySpan{float}, int, Func{object?, bool})"/> hands to its
+    /// Upserts with an opaque tag that the internal partition-and-tag search hands to its
     /// filter, so a caller can filter on its own per-vector state without an id lookup per candidate.
     /// </summary>
-    internal bool Upsert(string id, ReadOnlySpan<float> vector, object tag) => Write(id, vector, null, overwrite: true, tag);
+    /// <remarks>The partition is a small non-negative number the tagged search can filter on from a contiguous array, before touching the tag.</remarks>
+    internal bool Upsert(string id, ReadOnlySpan<float> vector, object tag, int partition) => Write(id, vector, null, overwrite: true, tag, partition);
 
     /// <summary>Removes the vector stored under <paramref name="id"/>; its slot is reused by a later add.</summary>
     /// <param name="id">The id.</param>
@@ -256,7 +259,7 @@ public sealed partial class FlatVectorIndex : IDisposable
 
     private Span<float> Row(int slot) => _data.AsSpan(slot * Dimensions, Dimensions);
 
-    private bool Write(string id, ReadOnlySpan<float> vector, IReadOnlyDictionary<string, MetadataValue>? metadata, bool overwrite, object? tag = null)
+    private bool Write(string id, ReadOnlySpan<float> vector, IReadOnlyDictionary<string, MetadataValue>? metadata, bool overwrite, object? tag = null, int partition = 0)
     {
         ArgumentNullException.ThrowIfNull(id);
         var inverseNorm = ValidateVector(vector, nameof(vector));
@@ -281,6 +284,7 @@ public sealed partial class FlatVectorIndex : IDisposable
             _inverseNorms[slot] = inverseNorm;
             _metadata[slot] = copy;
             _tags[slot] = tag;
+            _partitions[slot] = partition;
             return isNew;
         }
         finally
@@ -304,6 +308,7 @@ public sealed partial class FlatVectorIndex : IDisposable
             Array.Resize(ref _ids, capacity);
             Array.Resize(ref _metadata, capacity);
             Array.Resize(ref _tags, capacity);
+            Array.Resize(ref _partitions, capacity);
         }
 
         return _highWater++;
