@@ -210,6 +210,8 @@ public sealed partial class TieredMemoryStore
         }
 
         PersistedEntry? below = null;
+        TResult result = default!;
+        var done = false;
         lock (StripeOf(key))
         {
             ThrowIfDisposed();
@@ -217,9 +219,20 @@ public sealed partial class TieredMemoryStore
             {
                 below = FindBelowLocked(key, out _);
             }
+            else
+            {
+                // Read while the stripe is held: once it is released, consolidation may demote the entry again.
+                result = operation(_hot, arg);
+                done = true;
+            }
         }
 
         AfterWrite();
+        if (done)
+        {
+            return result;
+        }
+
         if (below is null)
         {
             return operation(_hot, arg);

@@ -180,12 +180,18 @@ public sealed partial class TieredMemoryStore
         }
 
         PersistedEntry? below = null;
+        ReadOnlyMemory<byte>? promoted = null;
         lock (StripeOf(key))
         {
             ThrowIfDisposed();
             if (!EnsureHotLocked(key, countAccess: false))
             {
                 below = FindBelowLocked(key, out _);
+            }
+            else
+            {
+                // Read while the stripe is held: once it is released, consolidation may demote the entry again.
+                promoted = Sync(_hot.RetrieveRawAsync(key, cancellationToken));
             }
         }
 
@@ -201,7 +207,7 @@ public sealed partial class TieredMemoryStore
             return below.Payload;
         }
 
-        if (Sync(_hot.RetrieveRawAsync(key, cancellationToken)) is { } promoted)
+        if (promoted is not null)
         {
             _hits.Increment();
             return promoted;
