@@ -3,8 +3,6 @@ namespace AgentMemory.Storage;
 // Key listing: glob filtering and ordered paging over the live keys.
 public sealed partial class InMemoryStore
 {
-    private const string ContinuationPrefix = "after:";
-
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<string>> ListKeysAsync(string? pattern = null, int limit = 100, CancellationToken cancellationToken = default)
     {
@@ -22,16 +20,7 @@ public sealed partial class InMemoryStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var glob = GlobPattern.Parse(pattern);
-        string? after = null;
-        if (continuationToken is not null)
-        {
-            if (!continuationToken.StartsWith(ContinuationPrefix, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"The continuation token '{continuationToken}' was not produced by this store; pass back the token of the previous page unchanged.", nameof(continuationToken));
-            }
-
-            after = continuationToken[ContinuationPrefix.Length..];
-        }
+        var after = KeyPageToken.Parse(continuationToken, nameof(continuationToken));
 
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
@@ -90,6 +79,6 @@ public sealed partial class InMemoryStore
             keys[i] = heap.Dequeue();
         }
 
-        return new(new MemoryKeyPage(keys, more ? ContinuationPrefix + keys[^1] : null));
+        return new(new MemoryKeyPage(keys, more ? KeyPageToken.After(keys[^1]) : null));
     }
 }

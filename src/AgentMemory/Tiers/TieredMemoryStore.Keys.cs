@@ -5,8 +5,6 @@ namespace AgentMemory.Tiers;
 // Key listing and counting across the tiers.
 public sealed partial class TieredMemoryStore
 {
-    private const string ContinuationPrefix = "after:";
-
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<string>> ListKeysAsync(string? pattern = null, int limit = 100, CancellationToken cancellationToken = default)
     {
@@ -21,16 +19,7 @@ public sealed partial class TieredMemoryStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var glob = GlobPattern.Parse(pattern);
-        string? after = null;
-        if (continuationToken is not null)
-        {
-            if (!continuationToken.StartsWith(ContinuationPrefix, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"The continuation token '{continuationToken}' was not produced by this store; pass back the token of the previous page unchanged.", nameof(continuationToken));
-            }
-
-            after = continuationToken[ContinuationPrefix.Length..];
-        }
+        var after = KeyPageToken.Parse(continuationToken, nameof(continuationToken));
 
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
@@ -41,14 +30,14 @@ public sealed partial class TieredMemoryStore
             keys.RemoveAt(keys.Count - 1);
         }
 
-        return new(new MemoryKeyPage(keys, more ? ContinuationPrefix + keys[^1] : null));
+        return new(new MemoryKeyPage(keys, more ? KeyPageToken.After(keys[^1]) : null));
     }
 
     /// <summary>The first <paramref name="limit"/> live keys (ordinal order) after <paramref name="after"/> that match, from all tiers.</summary>
     private List<string> CollectKeys(string? pattern, GlobPattern glob, string? after, int limit)
     {
         var now = NowTicks();
-        var hotPage = Sync(_hot.ListKeysPageAsync(pattern, after is null ? null : ContinuationPrefix + after, limit));
+        var hotPage = Sync(_hot.ListKeysPageAsync(pattern, after is null ? null : KeyPageToken.After(after), limit));
         var set = new SortedSet<string>(hotPage.Keys, StringComparer.Ordinal);
         var prefix = LiteralPrefix(pattern);
         foreach (var key in _longTerm.Keys(prefix, glob.IsMatch, after, now))

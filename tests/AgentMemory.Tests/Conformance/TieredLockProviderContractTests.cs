@@ -1,7 +1,6 @@
 using AgentMemory.Conformance;
 using AgentMemory.Locks;
 using AgentMemory.Persistence;
-using AgentMemory.Tests.Tiers;
 using AgentMemory.Tiers;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,5 @@
 using AgentMemory.Conformance;
 using AgentMemory.Persistence;
-using AgentMemory.Tests.Tiers;
 using AgentMemory.Tiers;
 using AgentMemory.Workflows;
 using Microsoft.Extensions.Time.Testing;

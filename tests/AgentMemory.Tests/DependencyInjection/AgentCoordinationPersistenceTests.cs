@@ -1,4 +1,3 @@
-using AgentMemory.Tests.Tiers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,5 @@
 using AgentMemory.Persistence;
 using AgentMemory.Storage;
-using AgentMemory.Tests.Tiers;
 using AgentMemory.Tiers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -3,7 +3,6 @@ using AgentMemory.Persistence;
 using AgentMemory.Persistence.Archive;
 using AgentMemory.Persistence.Backup;
 using AgentMemory.Security;
-using AgentMemory.Tests.Tiers;
 using AgentMemory.Tiers;
 using Microsoft.Extensions.Time.Testing;
 

@@ -9,7 +9,6 @@ internal sealed class ReaderSession : IDisposable
     {
         Connection = connection;
         Get = new RawStatement(connection, $"SELECT {columns} FROM entries WHERE key = ?1 AND expires > ?2;");
-        Exists = new RawStatement(connection, "SELECT 1 FROM entries WHERE key = ?1 AND expires > ?2;");
     }
 
     public SqliteConnection Connection { get; }
@@ -17,13 +16,9 @@ internal sealed class ReaderSession : IDisposable
     /// <summary>The live row for a key (?1) at a time (?2).</summary>
     public RawStatement Get { get; }
 
-    /// <summary>Whether a live row exists for a key (?1) at a time (?2).</summary>
-    public RawStatement Exists { get; }
-
     public void Dispose()
     {
         Get.Dispose();
-        Exists.Dispose();
         Connection.Dispose();
     }
 }

@@ -28,22 +28,6 @@ internal sealed partial class SqliteLongTermStore
         }
     });
 
-    /// <summary>Whether a live row exists for <paramref name="key"/>.</summary>
-    public bool Exists(string key, long nowTicks) => ReadSession(session =>
-    {
-        var exists = session.Exists;
-        exists.Bind(1, key);
-        exists.Bind(2, nowTicks);
-        try
-        {
-            return exists.Step();
-        }
-        finally
-        {
-            exists.Reset();
-        }
-    });
-
     /// <summary>Number of live rows.</summary>
     public long Count(long nowTicks) => Read(connection =>
     {

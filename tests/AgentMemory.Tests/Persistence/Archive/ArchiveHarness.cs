@@ -13,7 +13,7 @@ internal sealed class ArchiveHarness : IDisposable
 
     public ArchiveHarness(Action<ArchiveOptions>? configure = null)
     {
-        Options = new ArchiveOptions { Directory = _directory.Combine("archive") };
+        Options = new ArchiveOptions { Directory = _directory.File("archive") };
         configure?.Invoke(Options);
         Store = ArchiveStore.Open(Options, Time);
     }

@@ -80,7 +80,7 @@ public sealed class ArchiveStoreModelTests : IDisposable
         Check.SampleModelBased(
             Gen.Const(() =>
             {
-                var actual = new ArchiveActual(_root.Combine(Guid.NewGuid().ToString("N")));
+                var actual = new ArchiveActual(_root.File(Guid.NewGuid().ToString("N")));
                 _actuals.Add(actual);
                 return (actual, new ArchiveModel());
             }),
