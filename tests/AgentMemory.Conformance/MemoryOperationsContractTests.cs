@@ -6,7 +6,7 @@ namespace AgentMemory.Conformance;
 /// </summary>
 public abstract class MemoryOperationsContractTests : ConformanceTestBase
 {
-    [Fact]
+    [SkippableFact]
     public async Task ExecuteBatchAsync_MixedOperations_ReportEachOutcomeInOrder()
     {
         await Store.StoreAsync("old", 1);
@@ -39,7 +39,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.ExistsAsync("bad-ttl")).Should().BeFalse();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ExecuteBatchAsync_NullOperation_ThrowsBeforeRunningAny()
     {
         var run = async () => await Operations.ExecuteBatchAsync([MemoryBatchOperation.Store("a", 1), null!]);
@@ -48,7 +48,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.ExistsAsync("a")).Should().BeFalse();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RetrieveManyAsync_ReturnsOnlyKeysThatHoldValues()
     {
         await Store.StoreAsync("a", 1);
@@ -59,7 +59,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         values.Should().BeEquivalentTo(new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteManyAsync_ReturnsHowManyExisted()
     {
         await Store.StoreAsync("a", 1);
@@ -69,7 +69,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.ListKeysAsync()).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task IncrementAsync_StartsFromZero_AndIsReadableAsALong()
     {
         (await Operations.IncrementAsync("counter")).Should().Be(1);
@@ -81,7 +81,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.RetrieveAsync<long>("counter")).Should().Be(-10);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task IncrementAsync_OfAStoredInteger_ContinuesFromIt()
     {
         await Store.StoreAsync("views", 41L);
@@ -89,7 +89,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Operations.IncrementAsync("views")).Should().Be(42);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task IncrementAsync_Overflow_ThrowsAndKeepsTheValue()
     {
         await Operations.IncrementAsync("max", long.MaxValue);
@@ -105,7 +105,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.RetrieveAsync<long>("min")).Should().Be(long.MinValue);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DecrementAsync_ByLongMinValue_ThrowsArgumentOutOfRange()
     {
         var run = async () => await Operations.DecrementAsync("k", long.MinValue);
@@ -113,7 +113,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         await run.Should().ThrowAsync<ArgumentOutOfRangeException>();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task IncrementAsync_OfANonInteger_ThrowsTypeMismatch()
     {
         await Store.StoreAsync("text", "five");
@@ -127,7 +127,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.RetrieveAsync<string>("text")).Should().Be("five");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task IncrementAsync_KeepsTheEntrysTtlAndMetadata()
     {
         await Store.StoreAsync("c", 1L, new MemoryEntryOptions
@@ -143,7 +143,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.ExistsAsync("c")).Should().BeFalse();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task IncrementAsync_ConcurrentCallers_LoseNoUpdate()
     {
         const int Tasks = 8;
@@ -160,7 +160,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.RetrieveAsync<long>("shared")).Should().Be(Tasks * PerTask);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CompareAndSwapAsync_SwapsOnlyWhenTheCurrentValueMatches()
     {
         await Store.StoreAsync("status", "pending");
@@ -175,7 +175,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.ExistsAsync("absent")).Should().BeFalse();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CompareAndSwapAsync_ComparesStructuredValues_AndKeepsTtl()
     {
         var before = new UserProfile("Bob", 40, ["a"]);
@@ -187,7 +187,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.GetEntryInfoAsync("profile"))!.ExpiresAt.Should().NotBeNull();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CompareAndSwapAsync_OnAHash_ThrowsTypeMismatch()
     {
         await Operations.SetHashFieldAsync("h", "f", 1);
@@ -197,7 +197,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         await run.Should().ThrowAsync<MemoryTypeMismatchException>();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Hash_FieldOperations_FollowRedisSemantics()
     {
         (await Operations.SetHashFieldAsync("user:1", "name", "Ada")).Should().BeTrue();
@@ -217,7 +217,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Operations.GetHashLengthAsync("user:1")).Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SetHashAsync_ReplacesTheWholeHash_AndAnEmptyMapDeletesIt()
     {
         await Operations.SetHashAsync("h", new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 });
@@ -234,7 +234,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.ExistsAsync("h2")).Should().BeFalse();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task List_AppendAndRead_InOrder()
     {
         (await Operations.AppendToListAsync("log", ["a", "b"])).Should().Be(2);
@@ -250,7 +250,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Operations.GetListLengthAsync("missing")).Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AppendToListAsync_NothingToAbsentKey_CreatesNoEntry()
     {
         (await Operations.AppendToListAsync("empty", Array.Empty<int>())).Should().Be(0);
@@ -258,7 +258,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Store.ExistsAsync("empty")).Should().BeFalse();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task KindMismatches_ThrowMemoryTypeMismatchException()
     {
         await Store.StoreAsync("value", 1);
@@ -284,7 +284,7 @@ public abstract class MemoryOperationsContractTests : ConformanceTestBase
         (await Operations.GetHashAsync<int>("hash")).Should().ContainKey("f");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task StoreAsync_OverAHashOrList_ReplacesItWithAValue()
     {
         await Operations.AppendToListAsync("k", [1, 2]);
