@@ -14,8 +14,11 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     public PostgresServer Server => _server ?? throw _failure ?? new InvalidOperationException("The fixture is not initialized.");
 
     /// <summary>A schema name no other test uses.</summary>
-    public static string UniqueSchema(string hint) =>
-        $"s_{new string(hint.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(20).ToArray())}_{Guid.NewGuid():N}"[..Math.Min(63, 24 + 32)];
+    public static string UniqueSchema(string hint)
+    {
+        var name = $"s_{new string(hint.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(20).ToArray())}_{Guid.NewGuid():N}";
+        return name.Length <= 63 ? name : name[..63];
+    }
 
     /// <inheritdoc />
     public async Task InitializeAsync()
