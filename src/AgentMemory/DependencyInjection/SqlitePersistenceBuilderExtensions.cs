@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SqlitePersistenceBuilderExtensions
 {
     /// <summary>
-    /// Puts a SQLite long-term tier (and, when <see cref="SqlitePersistenceOptions.ArchiveDirectory"/> is set, an
+    /// Puts a SQLite long-term tier (and, when <see cref="TieredStoreOptions.ArchiveDirectory"/> is set, an
     /// archive) under the hot tier: <see cref="IMemoryStore"/>, <see cref="IMemoryOperations"/> and
     /// <see cref="ITieredMemoryStore"/> then resolve to one <see cref="TieredMemoryStore"/>, opened on first use and
     /// flushed and closed when the service provider is disposed. The hot tier takes its settings from

@@ -59,7 +59,7 @@ public sealed partial class TieredMemoryStore : ISnapshotStore
         ThrowIfDisposed();
         var hot = new List<PersistedEntry>();
         var archived = new List<PersistedEntry>();
-        Persistence.Sqlite.SqliteSnapshot? rows = null;
+        EntrySnapshot? rows = null;
         WithAllStripes(() =>
         {
             DrainEvictions();
@@ -112,7 +112,7 @@ public sealed partial class TieredMemoryStore : ISnapshotStore
         return live.Count;
     }
 
-    private static IEnumerable<PersistedEntry> Merge(List<PersistedEntry> hot, Persistence.Sqlite.SqliteSnapshot rows, List<PersistedEntry> archived)
+    private static IEnumerable<PersistedEntry> Merge(List<PersistedEntry> hot, EntrySnapshot rows, List<PersistedEntry> archived)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in hot)
@@ -121,7 +121,7 @@ public sealed partial class TieredMemoryStore : ISnapshotStore
             yield return entry;
         }
 
-        foreach (var row in rows.Rows())
+        foreach (var row in rows.Entries)
         {
             if (seen.Add(row.Key))
             {

@@ -10,8 +10,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AgentMemory.Tiers;
 
 /// <summary>
-/// A memory in three tiers: the in-process hot tier (<see cref="InMemoryStore"/>) over a durable SQLite long-term
-/// tier and an optional archive of compressed segment files. It implements <see cref="IMemoryStore"/>,
+/// A memory in three tiers: the in-process hot tier (<see cref="InMemoryStore"/>) over a durable long-term tier
+/// (<see cref="ILongTermStore"/>: SQLite in this assembly, PostgreSQL in AgentMemory.PostgreSql) and an optional
+/// archive of compressed segment files. It implements <see cref="IMemoryStore"/>,
 /// <see cref="IMemoryOperations"/> and <see cref="ITieredMemoryStore"/>, and is what
 /// <c>services.AddAgentMemory().AddSqlitePersistence(...)</c> registers.
 /// </summary>
@@ -19,7 +20,7 @@ namespace AgentMemory.Tiers;
 /// <para>
 /// Reads go hot → long-term → archive; a hit below the hot tier is promoted into it (an archive hit is also brought
 /// back to the long-term tier). A hot hit takes no lock. Every write is applied to the hot tier and then to the
-/// long-term tier as <see cref="SqlitePersistenceOptions.Durability"/> says. Writers of one key serialize on one of
+/// long-term tier as <see cref="TieredStoreOptions.Durability"/> says. Writers of one key serialize on one of
 /// a fixed set of lock stripes spanning all tiers, so an entry is never in two tiers with different values.
 /// </para>
 /// <para>
@@ -35,9 +36,9 @@ public sealed partial class TieredMemoryStore : ITieredMemoryStore, IMemoryOpera
     private const int StripeCount = 64;
 
     private readonly InMemoryStore _hot;
-    private readonly SqliteLongTermStore _longTerm;
+    private readonly ILongTermStore _longTerm;
     private readonly IArchiveTier? _archive;
-    private readonly SqlitePersistenceOptions _options;
+    private readonly TieredStoreOptions _options;
     private readonly IReadOnlyList<IConsolidationPolicy> _policies;
     private readonly TimeProvider _time;
     private readonly IMemorySerializer _serializer;
@@ -58,7 +59,7 @@ public sealed partial class TieredMemoryStore : ITieredMemoryStore, IMemoryOpera
     private int _consolidating;
     private volatile bool _disposed;
 
-    private TieredMemoryStore(InMemoryStore hot, SqliteLongTermStore longTerm, IArchiveTier? archive, SqlitePersistenceOptions options, TimeProvider time, ILogger logger)
+    private TieredMemoryStore(InMemoryStore hot, ILongTermStore longTerm, IArchiveTier? archive, TieredStoreOptions options, TimeProvider time, ILogger logger)
     {
         _hot = hot;
         _longTerm = longTerm;
@@ -127,18 +128,61 @@ public sealed partial class TieredMemoryStore : ITieredMemoryStore, IMemoryOpera
         }
     }
 
+    /// <summary>
+    /// Opens a tiered memory over a long-term tier the caller opened (for example a PostgreSQL one), with an empty hot
+    /// tier in front of it and, when <see cref="TieredStoreOptions.ArchiveDirectory"/> is set, an archive behind it.
+    /// The store takes ownership of <paramref name="longTerm"/>: disposing the store disposes it, and so does a failure
+    /// of this method.
+    /// </summary>
+    /// <param name="longTerm">The long-term tier; owned by the store from now on.</param>
+    /// <param name="options">The tier-independent settings, copied now (<see cref="TieredStoreOptions.CompressionThreshold"/> is the long-term store's own business and is ignored here).</param>
+    /// <param name="hotTier">The hot tier's capacity and sweep settings, copied now; null for the defaults.</param>
+    /// <param name="timeProvider">The clock for TTLs, flushes, sweeps and consolidation; null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="serializer">The value serializer; null for <see cref="MessagePackMemorySerializer.Default"/>.</param>
+    /// <param name="loggerFactory">Where to log background failures; null for none.</param>
+    /// <returns>The open store; dispose it to flush and close.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="longTerm"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    /// <exception cref="MemoryStorageException">The archive cannot be opened.</exception>
+    public static TieredMemoryStore Open(ILongTermStore longTerm, TieredStoreOptions options, HotTierOptions? hotTier = null, TimeProvider? timeProvider = null, IMemorySerializer? serializer = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(longTerm);
+        InMemoryStore? hot = null;
+        try
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            var copy = options.CloneTiered();
+            var errors = copy.Validate();
+            if (errors.Count > 0)
+            {
+                throw new ArgumentException(string.Join(" ", errors), nameof(options));
+            }
+
+            var time = timeProvider ?? TimeProvider.System;
+            hot = new InMemoryStore(hotTier, time, serializer, loggerFactory?.CreateLogger<InMemoryStore>());
+            IArchiveTier? archive = copy.ArchiveDirectory is null ? null : ArchiveStore.Open(new ArchiveOptions { Directory = copy.ArchiveDirectory }, time);
+            return new TieredMemoryStore(hot, longTerm, archive, copy, time, (ILogger?)loggerFactory?.CreateLogger<TieredMemoryStore>() ?? NullLogger.Instance);
+        }
+        catch
+        {
+            longTerm.Dispose();
+            hot?.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The durability mode writes follow.</summary>
     public DurabilityMode Durability => _options.Durability;
 
-    /// <summary>The long-term database file.</summary>
-    public string DatabasePath => _longTerm.Path;
+    /// <summary>Where the long-term tier keeps its rows (<see cref="ILongTermStore.Location"/>): the database file for SQLite, the server, database and schema for PostgreSQL.</summary>
+    public string DatabasePath => _longTerm.Location;
 
     /// <summary>The serializer values are stored with.</summary>
     public IMemorySerializer Serializer => _serializer;
 
     internal InMemoryStore Hot => _hot;
 
-    internal SqliteLongTermStore LongTerm => _longTerm;
+    internal ILongTermStore LongTerm => _longTerm;
 
     private static TieredMemoryStore? Target(object? state) =>
         ((WeakReference<TieredMemoryStore>)state!).TryGetTarget(out var store) ? store : null;

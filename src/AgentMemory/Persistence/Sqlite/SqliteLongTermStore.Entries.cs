@@ -195,14 +195,15 @@ internal sealed partial class SqliteLongTermStore
     });
 
     /// <summary>Opens a point-in-time cursor over every live row (its own connection; the snapshot is fixed on return).</summary>
-    public SqliteSnapshot OpenSnapshot(long nowTicks)
+    public EntrySnapshot OpenSnapshot(long nowTicks)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var connection = new SqliteConnection(_connectionString);
         try
         {
             connection.Open();
-            return new SqliteSnapshot(connection, $"SELECT {Columns} FROM entries WHERE expires > $now ORDER BY key;", nowTicks, ReadEntry);
+            var snapshot = new SqliteSnapshot(connection, $"SELECT {Columns} FROM entries WHERE expires > $now ORDER BY key;", nowTicks, ReadEntry);
+            return new EntrySnapshot(snapshot.Rows(), snapshot);
         }
         catch (SqliteException ex)
         {

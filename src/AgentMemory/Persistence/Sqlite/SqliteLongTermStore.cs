@@ -11,7 +11,7 @@ namespace AgentMemory.Persistence.Sqlite;
 /// concurrently with writes (WAL snapshots).
 /// </summary>
 /// <remarks>Thread-safe. Every SQLite failure surfaces as a <see cref="MemoryStorageException"/> naming the file.</remarks>
-internal sealed partial class SqliteLongTermStore : IDisposable
+internal sealed partial class SqliteLongTermStore : ILongTermStore
 {
     private const int SchemaVersion = 1;
     private const string FormatName = "agentmemory";
@@ -38,6 +38,9 @@ internal sealed partial class SqliteLongTermStore : IDisposable
 
     /// <summary>The database file.</summary>
     public string Path { get; }
+
+    /// <inheritdoc />
+    public string Location => Path;
 
     /// <summary>
     /// Opens (creating when missing) the database at <paramref name="path"/>, checks that it is an AgentMemory
