@@ -1,0 +1,11 @@
+using AgentMemory.Conformance;
+using AgentMemory.PostgreSql.Tests.Infrastructure;
+
+namespace AgentMemory.PostgreSql.Tests.LongTerm;
+
+/// <summary>The unchanged <see cref="MemoryOperationsContractTests"/> against a tiered store over PostgreSQL, WriteBehind.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlWriteBehindOperationsContractTests(PostgresServerFixture fixture) : MemoryOperationsContractTests
+{
+    protected override ValueTask<ConformanceSubject> CreateSubjectAsync() => PostgreSqlTieredSubject.CreateAsync(fixture, DurabilityMode.WriteBehind);
+}
