@@ -28,13 +28,19 @@ internal static class MetadataJson
             return null;
         }
 
-        var map = MetadataCodec.Decode(metadata);
+        return ToJson(MetadataCodec.Decode(metadata), out representable);
+    }
+
+    /// <summary>The JSON form of <paramref name="map"/>; null when it is empty or when JSONB cannot carry it exactly.</summary>
+    public static string? ToJson(IReadOnlyDictionary<string, MetadataValue> map, out bool representable)
+    {
+        representable = true;
         if (map.Count == 0)
         {
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(metadata.Length * 2);
+        var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
@@ -60,9 +66,13 @@ internal static class MetadataJson
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>The engine's MessagePack metadata for a JSON object written by <see cref="ToJson"/> (and normalized by <c>jsonb</c>).</summary>
+    /// <summary>The engine's MessagePack metadata for a JSON object written by <see cref="ToJson(byte[], out bool)"/> (and normalized by <c>jsonb</c>).</summary>
     /// <exception cref="MemoryStorageException">The JSON is not an object of metadata values.</exception>
-    public static byte[]? FromJson(string json)
+    public static byte[]? FromJson(string json) => MetadataCodec.Encode(ParseMap(json));
+
+    /// <summary>The metadata map of a JSON object written by <see cref="ToJson(IReadOnlyDictionary{string, MetadataValue}, out bool)"/>.</summary>
+    /// <exception cref="MemoryStorageException">The JSON is not an object of metadata values.</exception>
+    public static Dictionary<string, MetadataValue> ParseMap(string json)
     {
         try
         {
@@ -78,7 +88,7 @@ internal static class MetadataJson
                 map[property.Name] = Read(property.Value, 1);
             }
 
-            return MetadataCodec.Encode(map);
+            return map;
         }
         catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or ArgumentException)
         {

@@ -271,7 +271,7 @@ public sealed partial class PostgreSqlLongTermStore
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var json = MetadataJson.ToJson(Serialization.MetadataCodec.Encode(filter), out var representable);
+        var json = MetadataJson.ToJson(filter, out var representable);
         if (json is null)
         {
             throw new ArgumentException(representable ? "The metadata filter is empty." : "The metadata filter holds text with U+0000 or a negative zero, which JSONB cannot hold.", nameof(filter));
