@@ -150,83 +150,6 @@ public sealed class PostgreSqlLongTermStoreTests(PostgresServerFixture fixture)
     }
 
     [SkippableFact]
-    public void Apply_LastWriteOfAKeyWins_AndDeletesApplyInTheSameTransaction()
-    {
-        using var longTerm = OpenStore("apply");
-        longTerm.Apply([LongTermWrite.Upsert(Entry("a", 1)), LongTermWrite.Upsert(Entry("b", 1))]);
-
-        longTerm.Apply([LongTermWrite.Upsert(Entry("a", 2)), LongTermWrite.Delete("b"), LongTermWrite.Delete("a"), LongTermWrite.Upsert(Entry("a", 3)), LongTermWrite.Upsert(Entry("c", 1))]);
-
-        longTerm.Get("a", 0)!.CreatedTicks.Should().Be(3);
-        longTerm.Get("b", 0).Should().BeNull();
-        longTerm.Count(0).Should().Be(2);
-        longTerm.Delete("c").Should().BeTrue();
-        longTerm.Delete("c").Should().BeFalse();
-    }
-
-    [SkippableFact]
-    public void Keys_PagesThroughMoreThanOnePage_ByPrefixAndGlob_InOrdinalOrder()
-    {
-        using var longTerm = OpenStore("keys");
-        var writes = Enumerable.Range(0, 2_500).Select(i => LongTermWrite.Upsert(Entry($"user:{i:D5}", 1))).ToList();
-        writes.Add(LongTermWrite.Upsert(Entry("user_x", 1)));
-        writes.Add(LongTermWrite.Upsert(Entry("other:1", 1)));
-        writes.Add(LongTermWrite.Upsert(Entry("user:expired", 1, expires: 10)));
-        longTerm.Apply(writes);
-
-        var all = longTerm.Keys("user:", _ => true, null, 100);
-        all.Should().HaveCount(2_500).And.BeInAscendingOrder(StringComparer.Ordinal);
-        longTerm.Keys("user:", k => k.EndsWith('7'), "user:01000", 100).Should().HaveCount(150);
-        longTerm.Keys("user_", _ => true, null, 100).Should().Equal(["user_x"], "'_' in a prefix is literal, not LIKE's wildcard");
-        longTerm.Keys(string.Empty, _ => true, null, 100).Should().HaveCount(2_502);
-    }
-
-    [SkippableFact]
-    public void RemoveExpired_DeletesOnlyExpiredRows_UpToTheLimit()
-    {
-        using var longTerm = OpenStore("sweep");
-        longTerm.Apply([.. Enumerable.Range(0, 5).Select(i => LongTermWrite.Upsert(Entry($"e{i}", 1, expires: 100 + i))), LongTermWrite.Upsert(Entry("live", 1))]);
-
-        longTerm.RemoveExpired(103, 2).Should().Be(2);
-        longTerm.RemoveExpired(103, 100).Should().Be(2);
-        longTerm.RemoveExpired(103, 100).Should().Be(0);
-        longTerm.Count(0).Should().Be(2, "e4 (expires at 104) and the row that never expires are left");
-    }
-
-    [SkippableFact]
-    public void UpdateAccess_NeverLowersCounts_AndIgnoresMissingKeys()
-    {
-        using var longTerm = OpenStore("access");
-        longTerm.Apply([LongTermWrite.Upsert(Entry("a", 1) with { AccessCount = 5, LastAccessTicks = 50 })]);
-
-        longTerm.UpdateAccess([("a", 3, 40), ("a", 7, 45), ("missing", 1, 1)]);
-
-        var row = longTerm.Get("a", 0)!;
-        row.AccessCount.Should().Be(7);
-        row.LastAccessTicks.Should().Be(50);
-    }
-
-    [SkippableFact]
-    public void SnapshotAndReplaceAll_RoundTripEveryRow()
-    {
-        using var longTerm = OpenStore("snap");
-        longTerm.Apply([.. Enumerable.Range(0, 1_500).Select(i => LongTermWrite.Upsert(Entry($"k{i:D4}", i)))]);
-        List<PersistedEntry> rows;
-        using (var snapshot = longTerm.OpenSnapshot(0))
-        {
-            longTerm.Delete("k0000");
-            rows = [.. snapshot.Entries];
-        }
-
-        rows.Should().HaveCount(1_500, "the snapshot was fixed before the delete");
-        longTerm.DeleteAll(0).Should().Be(1_499);
-        longTerm.ReplaceAll(rows);
-        longTerm.Count(0).Should().Be(1_500);
-        longTerm.Get("k0999", 0)!.CreatedTicks.Should().Be(999);
-        longTerm.IntegrityCheck().Should().Be("ok");
-    }
-
-    [SkippableFact]
     public async Task TwoStoresOpeningAtOnce_MigrateOnce_AndBothWork()
     {
         var schema = PostgresServerFixture.UniqueSchema("concurrent");
@@ -275,9 +198,6 @@ public sealed class PostgreSqlLongTermStoreTests(PostgresServerFixture fixture)
 
     private static PersistedEntry Entry(string key, long created, string? metadataJson = null, long expires = PersistedEntry.NoExpiry) =>
         new(key, MemoryEntryKind.Value, [1, 2, 3], metadataJson is null ? null : MetadataJson.FromJson(metadataJson), MemoryPriority.Normal, created, created, created, expires, 0);
-
-    private PostgreSqlLongTermStore OpenStore(string hint) =>
-        PostgreSqlLongTermStore.Open(new PostgreSqlMemoryOptions { ConnectionString = ConnectionString, Schema = PostgresServerFixture.UniqueSchema(hint) });
 
     private async Task<NpgsqlConnection> OpenAsync()
     {
