@@ -189,10 +189,6 @@ public sealed partial class PostgreSqlLongTermStore : ILongTermStore
             {
                 throw new MemoryStorageException($"The long-term tier in {Location} could not {operation}: {ex.Message}", ex);
             }
-            catch (ObjectDisposedException) when (_disposed)
-            {
-                throw;
-            }
             finally
             {
                 connection?.Dispose();
