@@ -95,19 +95,20 @@ public sealed partial class RedisMemoryStore
             if (batch.Count > room)
             {
                 page.AddRange(batch.Take(room));
-                return new MemoryKeyPage(page, string.Create(CultureInfo.InvariantCulture, $"{TokenPrefix}{cursor}:{next}:{page[^1]}"));
+                var last = batch[room - 1];
+                return new MemoryKeyPage(Sorted(page), string.Create(CultureInfo.InvariantCulture, $"{TokenPrefix}{cursor}:{next}:{last}"));
             }
 
             page.AddRange(batch);
             if (next == 0)
             {
-                return new MemoryKeyPage(page, null);
+                return new MemoryKeyPage(Sorted(page), null);
             }
 
             cursor = next;
             if (page.Count == pageSize)
             {
-                return new MemoryKeyPage(page, string.Create(CultureInfo.InvariantCulture, $"{TokenPrefix}{cursor}"));
+                return new MemoryKeyPage(Sorted(page), string.Create(CultureInfo.InvariantCulture, $"{TokenPrefix}{cursor}"));
             }
         }
     }
@@ -174,6 +175,12 @@ public sealed partial class RedisMemoryStore
         }
 
         return (long)await RunAsync(RedisScripts.Sweep, null, _layout.EntryKeys(keys), args).ConfigureAwait(false);
+    }
+
+    private static List<string> Sorted(List<string> keys)
+    {
+        keys.Sort(StringComparer.Ordinal);
+        return keys;
     }
 
     private static (long Cursor, long ExpectedNext, string? After) ParseToken(string? token)

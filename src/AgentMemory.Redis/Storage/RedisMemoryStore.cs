@@ -31,7 +31,7 @@ namespace AgentMemory.Redis.Storage;
 /// </para>
 /// <para>All members are thread-safe. Dispose the store to stop its expiry pass and close a connection it opened.</para>
 /// </remarks>
-public sealed partial class RedisMemoryStore : IMemoryStore, IMemoryOperations, IAsyncDisposable
+public sealed partial class RedisMemoryStore : IMemoryStore, IMemoryOperations, IAsyncDisposable, IDisposable
 {
     private static readonly long UnixEpochTicks = DateTimeOffset.UnixEpoch.UtcTicks;
 
@@ -281,6 +281,23 @@ public sealed partial class RedisMemoryStore : IMemoryStore, IMemoryOperations, 
         if (_ownsConnection)
         {
             await _connection.CloseAsync().ConfigureAwait(false);
+            _connection.Dispose();
+        }
+    }
+
+    /// <summary>Stops the expiry pass and, when the store opened its connection itself, closes it; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _sweepTimer.Dispose();
+        if (_ownsConnection)
+        {
+            _connection.Close();
             _connection.Dispose();
         }
     }
