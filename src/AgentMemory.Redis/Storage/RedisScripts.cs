@@ -49,7 +49,9 @@ internal static class RedisScripts
           if bytes ~= 0 then redis.call('HINCRBY', STATS, 'bytes', bytes) end
         end
 
+        -- A plain value's bytes, for a change record: only read when publishing.
         local function plain(dk, e)
+          if MAXLEN == 0 then return nil end
           if e.k == '0' and not e.i then
             local v = redis.call('GET', dk)
             if v then return v end
@@ -203,6 +205,22 @@ internal static class RedisScripts
         t = math.max(0, math.min(t, n))
         if t <= s then return {'L', {}} end
         return {'L', redis.call('LRANGE', dk, s, t - 1)}
+        """);
+
+    /// <summary>
+    /// The hot read of a plain value, kept minimal: KEYS[1] data key, KEYS[2] metadata key, ARGV[1] now ticks. Returns
+    /// the value's bytes, nil when the key holds no entry, {'C', digits} for a counter, {'T', kind} for another kind, or
+    /// {'X'} when the entry has expired and must be reclaimed by <see cref="Read"/>, which publishes and counts it.
+    /// </summary>
+    public static readonly RedisScript Get = new("read", """
+        local f = redis.call('HMGET', KEYS[2], 'k', 'i', 'x')
+        if not f[1] then return nil end
+        if f[3] and f[3] <= ARGV[1] then return {'X'} end
+        if f[1] ~= '0' then return {'T', f[1]} end
+        local v = redis.call('GET', KEYS[1])
+        if not v then return {'X'} end
+        if f[2] then return {'C', v} end
+        return v
         """);
 
     /// <summary>
