@@ -42,6 +42,19 @@ public class RedisGetSetBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        // Server-side cost per call, measured by Redis itself (less disturbed by client scheduling than the timings).
+        if (_server is not null)
+        {
+            using var admin = ConnectionMultiplexer.Connect(_server.ConnectionString + ",allowAdmin=true");
+            foreach (var group in admin.GetServer(admin.GetEndPoints()[0]).Info("commandstats"))
+            {
+                foreach (var stat in group.Where(s => s.Key is "cmdstat_get" or "cmdstat_set" or "cmdstat_evalsha"))
+                {
+                    Console.WriteLine($"// redis {stat.Key}: {stat.Value}");
+                }
+            }
+        }
+
         _store?.Dispose();
         _memory?.Dispose();
         _connection?.Dispose();

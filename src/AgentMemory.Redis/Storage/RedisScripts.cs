@@ -78,8 +78,16 @@ internal static class RedisScripts
           return e
         end
 
-        local function write_meta(mk, k, int, p, c, x, s, z, md)
-          redis.call('DEL', mk)
+        -- Writes an entry's companion hash; prev is the live entry it replaces (nil when there was none), whose
+        -- optional fields are removed unless rewritten.
+        local function write_meta(mk, prev, k, int, p, c, x, s, z, md)
+          if prev then
+            local stale = {}
+            if prev.i and not int then stale[#stale + 1] = 'i' end
+            if prev.x and not x then stale[#stale + 1] = 'x' end
+            if prev.m and not md then stale[#stale + 1] = 'm' end
+            if #stale > 0 then redis.call('HDEL', mk, unpack(stale)) end
+          end
           local a = {'HSET', mk, 'k', k, 'p', p, 'c', c, 'u', NOW, 's', s, 'z', z}
           if int then a[#a + 1] = 'i'; a[#a + 1] = '1' end
           if x then a[#a + 1] = 'x'; a[#a + 1] = x end
@@ -87,11 +95,11 @@ internal static class RedisScripts
           redis.call(unpack(a))
         end
 
-        local function index_expiry(dk, key, x, xms)
+        local function index_expiry(dk, key, prev, x, xms)
           if x then
             redis.call('PEXPIREAT', dk, xms)
             redis.call('ZADD', EXPIRY, xms, key)
-          else
+          elseif prev and prev.x then
             redis.call('ZREM', EXPIRY, key)
           end
         end
@@ -118,10 +126,10 @@ internal static class RedisScripts
           local old = nil
           if e then old = plain(dk, e) end
           redis.call('SET', dk, value)
-          index_expiry(dk, key, x, xms)
+          index_expiry(dk, key, e, x, xms)
           local c = NOW
           if e then c = e.c end
-          write_meta(mk, '0', false, p, c, x, #value, z, md)
+          write_meta(mk, e, '0', false, p, c, x, #value, z, md)
           local n = z + #value
           if md then n = n + #md end
           if e then account(0, n - size(e)) else account(1, n) end
@@ -234,7 +242,7 @@ internal static class RedisScripts
           redis.call('SET', dk, ARGV[6])
           redis.call('ZREM', EXPIRY, key)
           local z = tonumber(ARGV[7])
-          write_meta(mk, '0', true, '1', NOW, false, #ARGV[6], z, false)
+          write_meta(mk, nil, '0', true, '1', NOW, false, #ARGV[6], z, false)
           account(1, z + #ARGV[6])
           emit(key, 0, nil, nil, nil)
           return {'N', ARGV[6]}
@@ -323,7 +331,7 @@ internal static class RedisScripts
           redis.call('HSET', dk, f, v)
           redis.call('ZREM', EXPIRY, key)
           local z = tonumber(ARGV[9])
-          write_meta(mk, '1', false, '1', NOW, false, fs + #v, z, false)
+          write_meta(mk, nil, '1', false, '1', NOW, false, fs + #v, z, false)
           account(1, z + fs + #v)
           emit(key, 0, nil, nil, nil)
           return {'A', 1}
@@ -371,10 +379,10 @@ internal static class RedisScripts
         local x, md, z, s = opt(ARGV[7]), opt(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
         redis.call('DEL', dk)
         push('HSET', dk, 12, #ARGV)
-        index_expiry(dk, key, x, ARGV[8])
+        index_expiry(dk, key, e, x, ARGV[8])
         local c = NOW
         if e then c = e.c end
-        write_meta(mk, '1', false, ARGV[6], c, x, s, z, md)
+        write_meta(mk, e, '1', false, ARGV[6], c, x, s, z, md)
         local n = z + s
         if md then n = n + #md end
         if e then account(0, n - size(e)) else account(1, n) end
@@ -399,7 +407,7 @@ internal static class RedisScripts
           local len = push('RPUSH', dk, 8, #ARGV)
           redis.call('ZREM', EXPIRY, key)
           local z = tonumber(ARGV[7])
-          write_meta(mk, '2', false, '1', NOW, false, added, z, false)
+          write_meta(mk, nil, '2', false, '1', NOW, false, added, z, false)
           account(1, z + added)
           emit(key, 0, nil, nil, nil)
           return {'L', len}
