@@ -147,8 +147,48 @@ internal static class RedisScripts
 
         """;
 
-    /// <summary>Stores a plain value. ARGV[6] value, [7] priority, [8] expiry ticks or '', [9] expiry ms or '', [10] metadata or '', [11] key size.</summary>
-    public static readonly RedisScript Store = new("store", Prelude + """
+    /// <summary>
+    /// Stores a plain value. ARGV[6] value, [7] priority, [8] expiry ticks or '', [9] expiry ms or '', [10] metadata or
+    /// '', [11] key size. The common case (not publishing, no expired entry to reclaim) runs inline before the helpers
+    /// are defined: defining them costs a few microseconds of server time per call, more than the store itself.
+    /// </summary>
+    public static readonly RedisScript Store = new("store", """
+        if ARGV[3] == '0' then
+          local dk, mk, key, now = KEYS[5], KEYS[6], ARGV[5], ARGV[1]
+          local f = redis.call('HMGET', mk, 'k', 'i', 'c', 'x', 's', 'z', 'm')
+          if not f[1] or (not (f[4] and f[4] <= now) and redis.call('EXISTS', dk) == 1) then
+            local value, x, xms, md, z = ARGV[6], ARGV[8], ARGV[9], ARGV[10], tonumber(ARGV[11])
+            redis.call('SET', dk, value)
+            if x ~= '' then
+              redis.call('PEXPIREAT', dk, xms)
+              redis.call('ZADD', KEYS[2], xms, key)
+            elseif f[4] then
+              redis.call('ZREM', KEYS[2], key)
+            end
+            if f[1] then
+              local stale = {}
+              if f[2] then stale[#stale + 1] = 'i' end
+              if f[4] and x == '' then stale[#stale + 1] = 'x' end
+              if f[7] and md == '' then stale[#stale + 1] = 'm' end
+              if #stale > 0 then redis.call('HDEL', mk, unpack(stale)) end
+            end
+            local a = {'HSET', mk, 'k', '0', 'p', ARGV[7], 'c', f[3] or now, 'u', now, 's', #value, 'z', z}
+            if x ~= '' then a[#a + 1] = 'x'; a[#a + 1] = x end
+            if md ~= '' then a[#a + 1] = 'm'; a[#a + 1] = md end
+            redis.call(unpack(a))
+            local n = z + #value + #md
+            if f[1] then
+              local before = tonumber(f[6]) + tonumber(f[5])
+              if f[7] then before = before + #f[7] end
+              if n ~= before then redis.call('HINCRBY', KEYS[1], 'bytes', n - before) end
+            else
+              redis.call('HINCRBY', KEYS[1], 'count', 1)
+              redis.call('HINCRBY', KEYS[1], 'bytes', n)
+            end
+            return 1
+          end
+        end
+        """ + "\n" + Prelude + """
         store_value(KEYS[5], KEYS[6], ARGV[5], ARGV[6], ARGV[7], opt(ARGV[8]), ARGV[9], opt(ARGV[10]), tonumber(ARGV[11]))
         return 1
         """);
