@@ -274,8 +274,21 @@ internal static class RedisScripts
     /// <summary>
     /// Adds ARGV[6] (a decimal string) to the counter; ARGV[7] key size. Returns {'N', new value as a string},
     /// {'O', current} on overflow, {'R', bytes} when the key holds a serialized value the client must convert, or {'T', kind}.
+    /// The common case (a live counter, not publishing) runs inline before the helpers are defined.
     /// </summary>
-    public static readonly RedisScript Increment = new("increment", Prelude + """
+    public static readonly RedisScript Increment = new("increment", """
+        if ARGV[3] == '0' then
+          local f = redis.call('HMGET', KEYS[6], 'k', 'i', 'x', 's')
+          if f[1] == '0' and f[2] and not (f[3] and f[3] <= ARGV[1]) and redis.call('EXISTS', KEYS[5]) == 1 then
+            local r = redis.pcall('INCRBY', KEYS[5], ARGV[6])
+            if type(r) == 'table' and r.err then return {'O', redis.call('GET', KEYS[5])} end
+            local v = redis.call('GET', KEYS[5])
+            redis.call('HSET', KEYS[6], 'u', ARGV[1], 's', #v)
+            if #v ~= tonumber(f[4]) then redis.call('HINCRBY', KEYS[1], 'bytes', #v - tonumber(f[4])) end
+            return {'N', v}
+          end
+        end
+        """ + "\n" + Prelude + """
         local dk, mk, key = KEYS[5], KEYS[6], ARGV[5]
         local e = live(dk, mk, key)
         if not e then

@@ -53,6 +53,27 @@ public sealed class RedisMemoryStoreSharingTests(RedisServerFixture fixture)
     }
 
     [SkippableFact]
+    public async Task ConcurrentMetadataMerges_FromTwoInstances_LoseNoField()
+    {
+        var prefix = RedisServerFixture.UniquePrefix("merge");
+        await using var a = new RedisMemoryStore(RedisStoreSubject.Options(fixture.Server, prefix), RedisStoreSubject.Clock());
+        await using var b = new RedisMemoryStore(RedisStoreSubject.Options(fixture.Server, prefix), RedisStoreSubject.Clock());
+        await a.StoreAsync("doc", "body");
+
+        await Task.WhenAll(new[] { (Store: a, Name: "a"), (Store: b, Name: "b") }.Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                (await w.Store.UpdateMetadataAsync("doc", new Dictionary<string, MetadataValue> { [$"{w.Name}{i}"] = i })).Should().BeTrue();
+            }
+        })));
+
+        var metadata = await a.GetMetadataAsync("doc");
+        metadata.Should().HaveCount(80);
+        (await b.RetrieveAsync<string>("doc")).Should().Be("body");
+    }
+
+    [SkippableFact]
     public async Task Prefixes_IsolateStores_OnOneServer()
     {
         await using var one = RedisStoreSubject.Create(fixture, "iso-one");
