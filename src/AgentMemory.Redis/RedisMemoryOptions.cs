@@ -52,10 +52,44 @@ public sealed class RedisMemoryOptions
             errors.Add($"RedisMemoryOptions.OperationTimeout must be positive, but was {OperationTimeout}.");
         }
 
+        if (ChangeLogMaxLength < 1)
+        {
+            errors.Add($"RedisMemoryOptions.ChangeLogMaxLength must be at least 1, but was {ChangeLogMaxLength}.");
+        }
+
+        if (ExpirationScanInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"RedisMemoryOptions.ExpirationScanInterval must be positive, but was {ExpirationScanInterval}.");
+        }
+
+        if (MaxExpirationsPerScan < 1)
+        {
+            errors.Add($"RedisMemoryOptions.MaxExpirationsPerScan must be at least 1, but was {MaxExpirationsPerScan}.");
+        }
+
         return errors;
     }
 
     /// <summary>Returns an independent copy.</summary>
     /// <returns>The copy.</returns>
     public RedisMemoryOptions Clone() => (RedisMemoryOptions)MemberwiseClone();
+
+    /// <summary>
+    /// Whether every mutation of the Redis store also appends a change record to the stream <c>{KeyPrefix}__changes</c>
+    /// (in the same Lua script as the mutation, so atomically with it) and publishes its sequence number on the channel
+    /// <c>{KeyPrefix}__changes:notify</c>. Default false; change streaming over Redis turns it on.
+    /// </summary>
+    public bool PublishChanges { get; set; }
+
+    /// <summary>The approximate length the change stream is trimmed to (<c>XADD MAXLEN ~</c>). Default 100 000.</summary>
+    public int ChangeLogMaxLength { get; set; } = 100_000;
+
+    /// <summary>
+    /// How often each store instance reclaims entries whose time to live ran out (by its <see cref="TimeProvider"/>), so
+    /// the shared counters and the change stream see them even if nobody reads them. Default 1 second.
+    /// </summary>
+    public TimeSpan ExpirationScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most expired entries one reclaim pass removes. Default 256.</summary>
+    public int MaxExpirationsPerScan { get; set; } = 256;
 }
