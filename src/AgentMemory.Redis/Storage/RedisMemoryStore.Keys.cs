@@ -130,7 +130,7 @@ public sealed partial class RedisMemoryStore
             {
                 step = (RedisResult[])(await _database.ExecuteAsync("SCAN", cursor, "MATCH", match, "COUNT", 500).ConfigureAwait(false))!;
             }
-            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+            catch (Exception ex) when (IsServerFailure(ex))
             {
                 throw Failure("clear", null, ex);
             }

@@ -18,7 +18,7 @@ public sealed partial class RedisMemoryStore
         {
             due = await _database.SortedSetRangeByScoreAsync(_layout.Expiry, double.NegativeInfinity, nowMs + 1, skip: 0, take: _maxExpirationsPerScan).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        catch (Exception ex) when (IsServerFailure(ex))
         {
             throw Failure("expiry pass", null, ex);
         }

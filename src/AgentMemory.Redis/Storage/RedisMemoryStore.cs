@@ -251,7 +251,7 @@ public sealed partial class RedisMemoryStore : IMemoryStore, IMemoryOperations, 
         {
             counters = await _database.HashGetAsync(_layout.Stats, ["count", "bytes", "expirations"]).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        catch (Exception ex) when (IsServerFailure(ex))
         {
             throw Failure("statistics", null, ex);
         }
@@ -371,11 +371,17 @@ public sealed partial class RedisMemoryStore : IMemoryStore, IMemoryOperations, 
         {
             throw new MemoryTypeMismatchException(key, $"The Redis key for '{key}' holds a type this operation cannot use (written outside AgentMemory?): {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        catch (Exception ex) when (IsServerFailure(ex))
         {
             throw Failure(script.Name, key, ex);
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="ex"/> is the server or the connection failing: a Redis error or timeout, or (while this
+    /// store is open) a connection object the client library abandoned mid-connect ("Connection is being finalized").
+    /// </summary>
+    private bool IsServerFailure(Exception ex) => ex is RedisException or RedisTimeoutException || (ex is ObjectDisposedException && !_disposed);
 
     private MemoryStorageException Failure(string operation, string? key, Exception ex) => new(
         key,
