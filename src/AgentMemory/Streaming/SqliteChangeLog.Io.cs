@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using AgentMemory.Serialization;
 using Microsoft.Data.Sqlite;
 
@@ -88,31 +89,80 @@ internal sealed partial class SqliteChangeLog
         }
     }
 
+    /// <summary>Rows per INSERT statement: one statement execution per many rows, which is what a commit mostly costs through ADO.NET.</summary>
+    private const int RowsPerStatement = 32;
+
+    private const int ColumnsPerRow = 8;
+
     private void Insert(List<MemoryChange> batch, SqliteTransaction transaction)
     {
-        using var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT OR REPLACE INTO change_log (seq, ts, key, type, flags, old_value, new_value, metadata) VALUES ($seq, $ts, $key, $type, $flags, $old, $new, $meta);";
-        var seq = command.Parameters.Add("$seq", SqliteType.Integer);
-        var ts = command.Parameters.Add("$ts", SqliteType.Integer);
-        var key = command.Parameters.Add("$key", SqliteType.Text);
-        var type = command.Parameters.Add("$type", SqliteType.Integer);
-        var flags = command.Parameters.Add("$flags", SqliteType.Integer);
-        var old = command.Parameters.Add("$old", SqliteType.Blob);
-        var @new = command.Parameters.Add("$new", SqliteType.Blob);
-        var meta = command.Parameters.Add("$meta", SqliteType.Blob);
-        command.Prepare();
-        foreach (var change in batch)
+        SqliteCommand? full = null;
+        try
         {
-            seq.Value = change.Sequence;
-            ts.Value = change.Timestamp.UtcTicks;
-            key.Value = change.Key;
-            type.Value = (int)change.ChangeType;
-            flags.Value = (change.OldValue is null ? 0 : HasOld) | (change.NewValue is null ? 0 : HasNew);
-            old.Value = Blob(change.OldValue);
-            @new.Value = Blob(change.NewValue);
-            meta.Value = (object?)MetadataCodec.Encode(change.Metadata) ?? DBNull.Value;
-            command.ExecuteNonQuery();
+            var index = 0;
+            for (; batch.Count - index >= RowsPerStatement; index += RowsPerStatement)
+            {
+                full ??= InsertCommand(RowsPerStatement, transaction);
+                Bind(full, batch, index, RowsPerStatement);
+                full.ExecuteNonQuery();
+            }
+
+            if (index < batch.Count)
+            {
+                using var rest = InsertCommand(batch.Count - index, transaction);
+                Bind(rest, batch, index, batch.Count - index);
+                rest.ExecuteNonQuery();
+            }
+        }
+        finally
+        {
+            full?.Dispose();
+        }
+    }
+
+    private SqliteCommand InsertCommand(int rows, SqliteTransaction transaction)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        var sql = new System.Text.StringBuilder("INSERT OR REPLACE INTO change_log (seq, ts, key, type, flags, old_value, new_value, metadata) VALUES ");
+        for (var row = 0; row < rows; row++)
+        {
+            sql.Append(row == 0 ? "(" : ", (");
+            for (var column = 0; column < ColumnsPerRow; column++)
+            {
+                var name = string.Create(CultureInfo.InvariantCulture, $"$p{(row * ColumnsPerRow) + column}");
+                sql.Append(column == 0 ? string.Empty : ", ").Append(name);
+                command.Parameters.Add(name, column switch
+                {
+                    2 => SqliteType.Text,
+                    5 or 6 or 7 => SqliteType.Blob,
+                    _ => SqliteType.Integer,
+                });
+            }
+
+            sql.Append(')');
+        }
+
+        command.CommandText = sql.Append(';').ToString();
+        command.Prepare();
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, List<MemoryChange> batch, int start, int rows)
+    {
+        var parameters = command.Parameters;
+        for (var row = 0; row < rows; row++)
+        {
+            var change = batch[start + row];
+            var at = row * ColumnsPerRow;
+            parameters[at].Value = change.Sequence;
+            parameters[at + 1].Value = change.Timestamp.UtcTicks;
+            parameters[at + 2].Value = change.Key;
+            parameters[at + 3].Value = (int)change.ChangeType;
+            parameters[at + 4].Value = (change.OldValue is null ? 0 : HasOld) | (change.NewValue is null ? 0 : HasNew);
+            parameters[at + 5].Value = Blob(change.OldValue);
+            parameters[at + 6].Value = Blob(change.NewValue);
+            parameters[at + 7].Value = (object?)MetadataCodec.Encode(change.Metadata) ?? DBNull.Value;
         }
     }
 
@@ -256,12 +306,24 @@ internal sealed partial class SqliteChangeLog
         SetState("clean", 0);
     }
 
-    /// <summary>Records that sequence numbers through <paramref name="through"/> may be handed out. Called under the feed's lock.</summary>
+    private void ReserveAhead()
+    {
+        try
+        {
+            Reserve(Volatile.Read(ref _reservedThrough) + ReservationBlock);
+        }
+        finally
+        {
+            Volatile.Write(ref _reserveScheduled, 0);
+        }
+    }
+
+    /// <summary>Records that sequence numbers through <paramref name="through"/> may be handed out.</summary>
     private void Reserve(long through)
     {
         lock (_writeGate)
         {
-            if (_disposed)
+            if (_disposed || through <= _reservedThrough)
             {
                 return;
             }
@@ -269,7 +331,7 @@ internal sealed partial class SqliteChangeLog
             try
             {
                 SetState("reserved", through);
-                _reservedThrough = through;
+                Volatile.Write(ref _reservedThrough, through);
             }
             catch (SqliteException ex)
             {
@@ -298,7 +360,18 @@ internal sealed partial class SqliteChangeLog
         command.ExecuteNonQuery();
     }
 
-    private static object Blob(ReadOnlyMemory<byte>? value) => value is { } bytes ? bytes.ToArray() : DBNull.Value;
+    /// <summary>The bytes to bind: the backing array itself when the memory spans all of it (a stored value), else a copy.</summary>
+    private static object Blob(ReadOnlyMemory<byte>? value)
+    {
+        if (value is not { } bytes)
+        {
+            return DBNull.Value;
+        }
+
+        return MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToArray();
+    }
 
     private static ReadOnlyMemory<byte> ReadBlob(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? ReadOnlyMemory<byte>.Empty : (byte[])reader.GetValue(ordinal);

@@ -14,8 +14,9 @@ namespace AgentMemory.Streaming;
 /// Appends are buffered in memory and committed in batches (every <see cref="MemoryStreamingOptions.ChangeLogFlushInterval"/>,
 /// as soon as <see cref="FlushBatchSize"/> changes are buffered, before any replay, and on dispose), so the store's
 /// write path does not wait for SQLite. Sequence numbers are reserved in blocks of <see cref="ReservationBlock"/>
-/// before they are handed out (one small synchronous write per block), so numbers are never reused after a restart,
-/// even after a crash: a restarted log continues after the last reserved number.
+/// before they are handed out (one small write per block, made on the thread pool once half the current block is
+/// used; synchronously only if that has not landed in time), so numbers are never reused after a restart, even after
+/// a crash: a restarted log continues after the last reserved number.
 /// </para>
 /// <para>
 /// Bounds: at most <c>maxCount</c> changes and, when set, none older than <c>maxAge</c> on the store's
@@ -50,6 +51,7 @@ internal sealed partial class SqliteChangeLog : IChangeLogStore, IDisposable
     private long _trimmedThroughTicks;
     private long _persistedTrimmedSequence;
     private int _flushScheduled;
+    private int _reserveScheduled;
     private volatile bool _disposed;
 
     private SqliteChangeLog(string path, SqliteConnection connection, int maxCount, TimeSpan? maxAge, TimeSpan flushInterval, TimeProvider time, ILogger logger)
@@ -171,9 +173,16 @@ internal sealed partial class SqliteChangeLog : IChangeLogStore, IDisposable
             return;
         }
 
-        if (change.Sequence > _reservedThrough)
+        var reserved = Volatile.Read(ref _reservedThrough);
+        if (change.Sequence > reserved)
         {
+            // The reservation ahead did not land in time (or failed): reserve now, before the number is used.
             Reserve(change.Sequence + ReservationBlock - 1);
+        }
+        else if (change.Sequence > reserved - (ReservationBlock / 2) && Interlocked.CompareExchange(ref _reserveScheduled, 1, 0) == 0)
+        {
+            // Half the block is used: reserve the next one on the thread pool, so the writer never waits for SQLite.
+            ThreadPool.UnsafeQueueUserWorkItem(static log => log.ReserveAhead(), this, preferLocal: false);
         }
 
         int count;

@@ -99,6 +99,30 @@ public sealed class DurableChangeLogTests : IDisposable
     }
 
     [Fact]
+    public async Task ManyChanges_AcrossReservationBlocks_NumbersAreNeverReused()
+    {
+        long last;
+        using (var first = Open(o => o.RetainedChanges = 5_000))
+        {
+            for (var i = 0; i < 2_500; i++)
+            {
+                await first.Store.StoreAsync($"k{i % 100}", i);
+            }
+
+            last = first.Store.Hot.ChangeFeedForTests.LastSequence;
+        }
+
+        using var second = Open(o => o.RetainedChanges = 5_000);
+        var stream = await second.Streaming.CreateStreamAsync();
+        await second.Store.StoreAsync("next", 1);
+
+        var all = await second.Streaming.ReplayAsync(stream, StoreHarness.Epoch);
+        all.Should().HaveCount(2_501);
+        all.Take(2_500).Select(c => c.Sequence).Should().Equal(Enumerable.Range(1, 2_500).Select(i => (long)i));
+        all[^1].Sequence.Should().BeGreaterThan(last);
+    }
+
+    [Fact]
     public async Task CountBound_HoldsAcrossRestart()
     {
         using (var first = Open(o => o.RetainedChanges = 5))
