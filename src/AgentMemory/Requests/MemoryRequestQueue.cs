@@ -279,9 +279,10 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
                 RequestItem? item;
                 lock (_gate)
                 {
+                    var now = _time.GetUtcNow();
                     if (done is not null)
                     {
-                        CompleteLocked(done, outcome);
+                        CompleteLocked(done, outcome, now);
                         done = null;
                         if (!attempt.TryReset())
                         {
@@ -295,7 +296,7 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
                         return;
                     }
 
-                    item = StartNextLocked(attempt);
+                    item = StartNextLocked(attempt, now);
                     if (item is null)
                     {
                         _parked++;
@@ -319,9 +320,8 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
     }
 
     /// <summary>Takes the next ready request and marks it running under <paramref name="attempt"/>; null when none is ready.</summary>
-    private RequestItem? StartNextLocked(CancellationTokenSource attempt)
+    private RequestItem? StartNextLocked(CancellationTokenSource attempt, DateTimeOffset now)
     {
-        var now = _time.GetUtcNow();
         var item = _queue.TryTake(now.UtcTicks);
         if (item is null)
         {
@@ -353,11 +353,10 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
     }
 
     /// <summary>Records how an attempt ended: completes, fails, cancels, or schedules a retry.</summary>
-    private void CompleteLocked(RequestItem item, Outcome outcome)
+    private void CompleteLocked(RequestItem item, Outcome outcome, DateTimeOffset now)
     {
         _running--;
         item.Running = null;
-        var now = _time.GetUtcNow();
         if (outcome.Cancelled)
         {
             FinishLocked(item, MemoryRequestStatus.Cancelled, now);

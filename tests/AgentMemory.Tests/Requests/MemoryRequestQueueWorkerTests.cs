@@ -26,6 +26,28 @@ public sealed class MemoryRequestQueueWorkerTests
     }
 
     [Fact]
+    public async Task CancelledThenRetried_WhileQueued_RunsExactlyOnce()
+    {
+        var handler = new ScriptedHandler();
+        await using var queue = (MemoryRequestQueue)MemoryRequestsFactory.CreateQueue(handler, new MemoryRequestsOptions { WorkerCount = 1 }, _time);
+        handler.Hold("block");
+        await queue.EnqueueAsync("block", new byte[] { 0 });
+        await handler.Started("block");
+        var id = await queue.EnqueueAsync("x", new byte[] { 1 }, new MemoryRequestOptions { Priority = MemoryPriority.Low });
+        await queue.EnqueueAsync("y", new byte[] { 2 }, new MemoryRequestOptions { Priority = MemoryPriority.Low });
+
+        (await queue.CancelAsync(id)).Should().BeTrue();
+        (await queue.RetryAsync(id)).Should().BeTrue();
+
+        (await queue.GetPendingAsync()).Select(r => r.Request.Operation).Should().Equal("y", "x");
+        handler.Release("block");
+        (await queue.WaitForResponseAsync(id)).Data.ToArray().Should().Equal(1);
+        await Eventually.Until(async () => (await queue.GetMetricsAsync(TimeSpan.FromHours(1))).Completed == 3);
+        handler.StartOrder.Should().Equal("block", "y", "x");
+        (await queue.GetMetricsAsync(TimeSpan.FromHours(1))).Queued.Should().Be(0);
+    }
+
+    [Fact]
     public async Task ParkedWorkers_WakeForEveryBurst()
     {
         var handler = new ScriptedHandler();
