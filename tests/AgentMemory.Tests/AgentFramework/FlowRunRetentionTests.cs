@@ -1,4 +1,6 @@
 using AgentMemory.AgentFramework;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AgentMemory.Tests.AgentFramework;
 
@@ -24,6 +26,29 @@ public sealed class FlowRunRetentionTests
         var act = () => new FacadeHarness(options: options);
 
         act.Should().Throw<ArgumentException>().WithMessage($"*{option}*");
+    }
+
+    [Fact]
+    public async Task AddAgentCoordination_AppliesAndValidatesTheRetentionOptions()
+    {
+        var services = new ServiceCollection();
+        services.AddAgentMemory().AddAgentCoordination(o => o.Facade.MaxRunsPerFlow = 2);
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var memory = provider.GetRequiredService<IAgentMemory>();
+            for (var i = 1; i <= 3; i++)
+            {
+                await memory.WriteFlowRunAsync("f", "r", i);
+            }
+
+            (await memory.ReadFlowRunsAsync<int>("f")).Select(r => r.Data).Should().Equal(3, 2);
+        }
+
+        var invalid = new ServiceCollection();
+        invalid.AddAgentMemory().AddAgentCoordination(o => o.Facade.FlowRunRetention = TimeSpan.Zero);
+        await using var bad = invalid.BuildServiceProvider();
+        bad.Invoking(p => p.GetRequiredService<IOptions<AgentCoordinationOptions>>().Value)
+            .Should().Throw<OptionsValidationException>().WithMessage("*FlowRunRetention*");
     }
 
     [Fact]
