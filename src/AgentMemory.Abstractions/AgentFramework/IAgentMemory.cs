@@ -110,7 +110,7 @@ public interface IAgentMemory
     /// <param name="metadata">Metadata to filter queries on and return with matches.</param>
     /// <param name="cancellationToken">Cancels the call before it takes effect.</param>
     /// <returns>A task that completes when the embedding is indexed.</returns>
-    /// <exception cref="ArgumentException"><paramref name="id"/> is null, empty or too long, or <paramref name="embedding"/> is empty or of the wrong dimension.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is null, empty or too long, or <paramref name="embedding"/> is empty, of the wrong dimension, all zeros, or has a non-finite component.</exception>
     ValueTask IndexEmbeddingAsync(string id, ReadOnlyMemory<float> embedding, IReadOnlyDictionary<string, MetadataValue>? metadata = null, CancellationToken cancellationToken = default);
 
     /// <summary>Finds the indexed embeddings most similar (cosine) to a query vector.</summary>
@@ -119,7 +119,7 @@ public interface IAgentMemory
     /// <param name="filter">Metadata fields a match must have, with equal values; null for no filter.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The matches, most similar first. Embeddings of another dimension than the query are skipped.</returns>
-    /// <exception cref="ArgumentException"><paramref name="query"/> is empty or of the wrong dimension.</exception>
+    /// <exception cref="ArgumentException"><paramref name="query"/> is empty, of the wrong dimension, all zeros, or has a non-finite component.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is less than 1.</exception>
     ValueTask<IReadOnlyList<EmbeddingMatch>> QueryEmbeddingsAsync(ReadOnlyMemory<float> query, int topK = 10, IReadOnlyDictionary<string, MetadataValue>? filter = null, CancellationToken cancellationToken = default);
 

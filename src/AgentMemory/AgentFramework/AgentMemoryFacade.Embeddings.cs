@@ -1,6 +1,6 @@
 namespace AgentMemory.AgentFramework;
 
-/// <summary>Embeddings, delegated to the <see cref="IEmbeddingIndex"/> seam.</summary>
+/// <summary>Embeddings, delegated to the <see cref="VectorEmbeddingIndex"/>.</summary>
 public sealed partial class AgentMemoryFacade
 {
     /// <inheritdoc />

@@ -29,13 +29,8 @@ public sealed partial class AgentMemoryFacade
         var store = await _store.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
         var contexts = await CountAsync(Key("ctx:", string.Empty), cancellationToken).ConfigureAwait(false);
         var tasks = await CountAsync(Key("task:", string.Empty), cancellationToken).ConfigureAwait(false);
-        long flows = 0;
-        long runs = 0;
-        await foreach (var key in _store.EnumerateKeysAsync(KeyPatterns.StartsWith(Key("flow:", string.Empty)), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            flows++;
-            runs += await _operations.GetListLengthAsync(key, cancellationToken).ConfigureAwait(false);
-        }
+        var flows = await CountAsync(Key("flow:", string.Empty), cancellationToken).ConfigureAwait(false);
+        var runs = await CountAsync(Key("flowrun:", string.Empty), cancellationToken).ConfigureAwait(false);
 
         var embeddings = await _embeddings.CountAsync(cancellationToken).ConfigureAwait(false);
         var registered = 0;
@@ -135,7 +130,7 @@ public sealed partial class AgentMemoryFacade
     private async ValueTask<(MemoryHealthStatus, List<string>)> CheckEmbeddingsAsync(CancellationToken cancellationToken)
     {
         var count = await _embeddings.CountAsync(cancellationToken).ConfigureAwait(false);
-        return (MemoryHealthStatus.Healthy, [$"{count} embeddings, queried by exact scan."]);
+        return (MemoryHealthStatus.Healthy, [$"{count} embeddings in a SIMD flat vector index (exact cosine)."]);
     }
 
     private async ValueTask<long> CountAsync(string prefix, CancellationToken cancellationToken)

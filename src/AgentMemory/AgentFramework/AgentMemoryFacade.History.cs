@@ -1,3 +1,5 @@
+using AgentMemory.Coordination;
+
 namespace AgentMemory.AgentFramework;
 
 /// <summary>Flow-run history and task outputs.</summary>
@@ -6,16 +8,36 @@ public sealed partial class AgentMemoryFacade
     private const string WrittenAtField = "_written_at";
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Each record is its own store entry; the flow's head entry numbers them. Retention: records older than
+    /// <see cref="AgentMemoryFacadeOptions.FlowRunRetention"/> expire (a store TTL on the <see cref="TimeProvider"/>),
+    /// and a write that takes the flow past <see cref="AgentMemoryFacadeOptions.MaxRunsPerFlow"/> deletes the oldest.
+    /// </remarks>
     public async ValueTask<FlowRunRecord<T>> WriteFlowRunAsync<T>(string flowId, string runId, T data, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(flowId);
         ArgumentException.ThrowIfNullOrEmpty(runId);
         using (await _gates.EnterAsync("flow:" + flowId, cancellationToken).ConfigureAwait(false))
         {
-            var key = FlowKey(flowId);
-            var sequence = await _operations.GetListLengthAsync(key, cancellationToken).ConfigureAwait(false) + 1;
-            var record = new FlowRunRecord<T>(flowId, runId, sequence, _time.GetUtcNow(), data);
-            await _operations.AppendToListAsync(key, [record], cancellationToken).ConfigureAwait(false);
+            var headKey = FlowKey(flowId);
+            var head = await StoredJson.ReadAsync(_store, headKey, AgentFrameworkJsonContext.Default.FlowHead, cancellationToken).ConfigureAwait(false) ?? new FlowHead();
+            var record = new FlowRunRecord<T>(flowId, runId, head.Next, _time.GetUtcNow(), data);
+            var entry = new MemoryEntryOptions { Ttl = _options.FlowRunRetention };
+            await _store.StoreAsync(FlowRunKey(flowId, head.Next), record, entry, cancellationToken).ConfigureAwait(false);
+            head.Next++;
+            if (_options.MaxRunsPerFlow is { } max && head.Next - head.First > max)
+            {
+                var drop = new List<string>();
+                for (; head.Next - head.First > max; head.First++)
+                {
+                    drop.Add(FlowRunKey(flowId, head.First));
+                }
+
+                await _operations.DeleteManyAsync(drop, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            // The head lives as long as the newest record, so a flow whose runs all expired leaves nothing behind.
+            await StoredJson.WriteAsync(_store, headKey, head, AgentFrameworkJsonContext.Default.FlowHead, entry, CancellationToken.None).ConfigureAwait(false);
             return record;
         }
     }
@@ -25,21 +47,44 @@ public sealed partial class AgentMemoryFacade
     {
         ArgumentException.ThrowIfNullOrEmpty(flowId);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var key = FlowKey(flowId);
-        if (runId is null)
+        var result = new List<FlowRunRecord<T>>();
+        var head = await StoredJson.ReadAsync(_store, FlowKey(flowId), AgentFrameworkJsonContext.Default.FlowHead, cancellationToken).ConfigureAwait(false);
+        if (head is null)
         {
-            var newest = await _operations.GetListRangeAsync<FlowRunRecord<T>>(key, ^limit.., cancellationToken).ConfigureAwait(false);
-            return newest.Reverse().ToArray();
+            return result;
         }
 
-        var all = await _operations.GetListAsync<FlowRunRecord<T>>(key, cancellationToken).ConfigureAwait(false);
-        var result = new List<FlowRunRecord<T>>(Math.Min(limit, all.Count));
-        for (var i = all.Count - 1; i >= 0 && result.Count < limit; i--)
+        var oldest = _options.FlowRunRetention is { } retention ? _time.GetUtcNow() - retention : DateTimeOffset.MinValue;
+        var page = runId is null ? Math.Min(limit, 256) : 64;
+        for (var upper = head.Next - 1; upper >= head.First && result.Count < limit;)
         {
-            if (string.Equals(all[i].RunId, runId, StringComparison.Ordinal))
+            var lower = Math.Max(head.First, upper - page + 1);
+            var keys = new List<string>((int)(upper - lower + 1));
+            for (var sequence = upper; sequence >= lower; sequence--)
             {
-                result.Add(all[i]);
+                keys.Add(FlowRunKey(flowId, sequence));
             }
+
+            var found = await _operations.RetrieveManyAsync<FlowRunRecord<T>>(keys, cancellationToken).ConfigureAwait(false);
+            foreach (var key in keys)
+            {
+                // Records expire oldest first, so the first missing one means every older one is gone too.
+                if (!found.TryGetValue(key, out var record) || record.WrittenAt < oldest)
+                {
+                    return result;
+                }
+
+                if (runId is null || string.Equals(record.RunId, runId, StringComparison.Ordinal))
+                {
+                    result.Add(record);
+                    if (result.Count == limit)
+                    {
+                        return result;
+                    }
+                }
+            }
+
+            upper = lower - 1;
         }
 
         return result;
@@ -95,6 +140,9 @@ public sealed partial class AgentMemoryFacade
     }
 
     private string FlowKey(string flowId) => Key("flow:", flowId);
+
+    private string FlowRunKey(string flowId, long sequence) =>
+        Key("flowrun:", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{flowId.Length}:{flowId}:{sequence:D19}"));
 
     private string TaskKey(string taskId) => Key("task:", taskId);
 }

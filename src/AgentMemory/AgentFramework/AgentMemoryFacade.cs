@@ -9,8 +9,9 @@ namespace AgentMemory.AgentFramework;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Embedding queries are an exact cosine scan over every stored embedding (linear in their number) behind an
-/// internal seam that the vector index will take over.
+/// Embeddings are searched in memory by the SIMD <see cref="Vectors.FlatVectorIndex"/> (exact cosine, one index per
+/// dimension, metadata filters applied during the scan) and kept as store entries too, so with a durable store they
+/// survive a restart: a new facade loads them into its index on its first embedding call.
 /// </para>
 /// <para>Thread-safe.</para>
 /// </remarks>
@@ -24,7 +25,7 @@ public sealed partial class AgentMemoryFacade : IAgentMemory, IDisposable
     private readonly IAgentManager? _agents;
     private readonly AgentMemoryFacadeOptions _options;
     private readonly TimeProvider _time;
-    private readonly IEmbeddingIndex _embeddings;
+    private readonly VectorEmbeddingIndex _embeddings;
     private readonly GateStripes _gates = new(StripeCount);
 
     /// <summary>Creates the facade over a store.</summary>
@@ -54,7 +55,7 @@ public sealed partial class AgentMemoryFacade : IAgentMemory, IDisposable
         _agents = agents;
         _options = options.Copy();
         _time = timeProvider ?? TimeProvider.System;
-        _embeddings = new StoreScanEmbeddingIndex(store, _options.KeyPrefix + "emb:");
+        _embeddings = new VectorEmbeddingIndex(store, _options.KeyPrefix + "emb:", _gates);
     }
 
     /// <inheritdoc />
@@ -77,7 +78,11 @@ public sealed partial class AgentMemoryFacade : IAgentMemory, IDisposable
     }
 
     /// <summary>Frees the gates. Call only after every operation has completed.</summary>
-    public void Dispose() => _gates.Dispose();
+    public void Dispose()
+    {
+        _embeddings.Dispose();
+        _gates.Dispose();
+    }
 
     private static MemoryEntryOptions EntryOptions(TimeSpan? ttl, IReadOnlyDictionary<string, MetadataValue>? metadata, MemoryPriority priority = MemoryPriority.Normal)
     {

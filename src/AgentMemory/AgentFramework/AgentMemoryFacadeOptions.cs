@@ -13,6 +13,19 @@ public sealed class AgentMemoryFacadeOptions
     /// <summary>The store is reported degraded when its entry count or bytes reach this fraction of its limits. Defaults to 0.9.</summary>
     public double CapacityWarningRatio { get; set; } = 0.9;
 
+    /// <summary>
+    /// The most run records a flow keeps: writing one more deletes the oldest. Null for no count bound.
+    /// Default 1,000.
+    /// </summary>
+    public int? MaxRunsPerFlow { get; set; } = 1_000;
+
+    /// <summary>
+    /// How long a run record is kept after it was written, on the facade's <see cref="TimeProvider"/> (a store TTL,
+    /// so the store's expiry removes it); a flow with no record left disappears too. Null to keep records until the
+    /// count bound drops them. Default 30 days.
+    /// </summary>
+    public TimeSpan? FlowRunRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Checks the settings and lists what is wrong, naming each option.</summary>
     /// <param name="path">The option path to name in messages.</param>
     /// <returns>The problems found; empty when the settings are valid.</returns>
@@ -34,6 +47,16 @@ public sealed class AgentMemoryFacadeOptions
             errors.Add($"{path}.{nameof(CapacityWarningRatio)} must be above 0 and at most 1; it is {CapacityWarningRatio}.");
         }
 
+        if (MaxRunsPerFlow is < 1)
+        {
+            errors.Add($"{path}.{nameof(MaxRunsPerFlow)} must be at least 1 when set; it is {MaxRunsPerFlow}.");
+        }
+
+        if (FlowRunRetention is { } retention && retention <= TimeSpan.Zero)
+        {
+            errors.Add($"{path}.{nameof(FlowRunRetention)} must be positive when set; it is {retention}.");
+        }
+
         return errors;
     }
 
@@ -42,5 +65,7 @@ public sealed class AgentMemoryFacadeOptions
         KeyPrefix = KeyPrefix,
         EmbeddingDimensions = EmbeddingDimensions,
         CapacityWarningRatio = CapacityWarningRatio,
+        MaxRunsPerFlow = MaxRunsPerFlow,
+        FlowRunRetention = FlowRunRetention,
     };
 }

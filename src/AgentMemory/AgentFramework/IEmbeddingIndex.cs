@@ -1,9 +1,8 @@
 namespace AgentMemory.AgentFramework;
 
 /// <summary>
-/// The seam between the facade's embedding calls and the index that serves them. Today
-/// <see cref="StoreScanEmbeddingIndex"/> (an exact scan over embeddings kept in the store); the vector index of the
-/// Vectors/ folder will implement this when it lands.
+/// The seam between the facade's embedding calls and the index that serves them: <see cref="VectorEmbeddingIndex"/>,
+/// the SIMD <see cref="Vectors.FlatVectorIndex"/> kept in step with a durable copy in the memory store.
 /// </summary>
 internal interface IEmbeddingIndex
 {

@@ -13,7 +13,8 @@ public static class StreamingMemoryBuilderExtensions
 {
     /// <summary>
     /// Registers <see cref="IMemoryStreaming"/> as a singleton over the registered <see cref="InMemoryStore"/>'s
-    /// change feed. The feed is attached when <see cref="IMemoryStreaming"/> is first resolved: resolve it at
+    /// change feed (or, after <c>AddSqlitePersistence</c>, the tiered store's, with the change log kept in the same
+    /// database unless <see cref="MemoryStreamingOptions.PersistChangeLog"/> is off). The feed is attached when <see cref="IMemoryStreaming"/> is first resolved: resolve it at
     /// start-up to record every change from the first write. Uses TryAdd, so a service registered before wins.
     /// </summary>
     /// <param name="builder">The AgentMemory builder.</param>
@@ -31,10 +32,14 @@ public static class StreamingMemoryBuilderExtensions
 
         options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryStreamingOptions>, MemoryStreamingOptionsValidator>());
-        builder.Services.TryAddSingleton(static provider => MemoryStreamingFactory.Create(
-            provider.GetService<InMemoryStore>() ?? provider.GetRequiredService<AgentMemory.Tiers.TieredMemoryStore>().Hot,
-            provider.GetRequiredService<IOptions<MemoryStreamingOptions>>().Value,
-            provider.GetService<ILoggerFactory>()?.CreateLogger("AgentMemory.Streaming")));
+        builder.Services.TryAddSingleton(static provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<MemoryStreamingOptions>>().Value;
+            var logger = provider.GetService<ILoggerFactory>()?.CreateLogger("AgentMemory.Streaming");
+            return provider.GetService<InMemoryStore>() is { } hot
+                ? MemoryStreamingFactory.Create(hot, options, logger)
+                : MemoryStreamingFactory.Create(provider.GetRequiredService<AgentMemory.Tiers.TieredMemoryStore>(), options, logger);
+        });
         return builder;
     }
 }

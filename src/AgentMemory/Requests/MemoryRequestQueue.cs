@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace AgentMemory.Requests;
 
 /// <summary>
@@ -5,15 +7,21 @@ namespace AgentMemory.Requests;
 /// fixed number of background workers that call an <see cref="IMemoryRequestHandler"/>. Retries wait out their
 /// backoff on a timer of the injected <see cref="TimeProvider"/>. Thread-safe.
 /// </summary>
+/// <remarks>
+/// Hot-path shape (see docs/benchmarks.md): a worker finishes one request and takes the next under a single lock
+/// acquisition and keeps going while requests are ready; only a worker that found the queue empty parks on the
+/// semaphore, and a producer signals only when a worker is parked. Each worker reuses one cancellation source across
+/// attempts (reset after each), ids are a per-queue random prefix plus a counter, and waiting for a response with
+/// no cancellation token returns the completion task without an async state machine.
+/// </remarks>
 internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, IDisposable
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly Dictionary<string, RequestItem> _requests = new(StringComparer.Ordinal);
     private readonly Queue<RequestItem> _finished = new();
     private readonly PriorityAgingQueue _queue;
     private readonly RequestMetricsRecorder _metrics;
     private readonly SemaphoreSlim _signal = new(0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly IMemoryRequestHandler _handler;
     private readonly TimeProvider _time;
     private readonly ITimer _retryTimer;
@@ -21,8 +29,11 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
     private readonly long _retryDelayTicks;
     private readonly long _maxRetryDelayTicks;
     private readonly int _maxFinished;
+    private readonly string _idPrefix = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64())) + "-";
     private readonly Task[] _workers;
+    private long _nextId;
     private int _running;
+    private int _parked;
     private bool _disposed;
 
     public MemoryRequestQueue(IMemoryRequestHandler handler, MemoryRequestsOptions options, TimeProvider time)
@@ -61,26 +72,32 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
         var now = _time.GetUtcNow();
         var request = new MemoryRequest
         {
-            Id = Guid.NewGuid().ToString("N"),
+            Id = NextId(),
             Operation = operation,
             Payload = payload.ToArray(),
             Priority = options.Priority,
             Metadata = options.Metadata is null ? null : new Dictionary<string, MetadataValue>(options.Metadata, StringComparer.Ordinal).AsReadOnly(),
             EnqueuedAt = now,
         };
+        bool wake;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var item = new RequestItem(request, options.MaxAttempts ?? _defaultMaxAttempts, 0);
             _requests.Add(request.Id, item);
             _queue.AddReady(item, now.UtcTicks);
+            wake = UnparkLocked(1) > 0;
         }
 
-        _signal.Release();
+        if (wake)
+        {
+            _signal.Release();
+        }
+
         return new(request.Id);
     }
 
-    public async ValueTask<MemoryResponse> WaitForResponseAsync(string requestId, CancellationToken cancellationToken = default)
+    public ValueTask<MemoryResponse> WaitForResponseAsync(string requestId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requestId);
         Task<MemoryResponse> completion;
@@ -91,7 +108,9 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
                 : throw new MemoryRequestException($"There is no request '{requestId}' (never queued, or finished long enough ago to be forgotten).");
         }
 
-        return await completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return cancellationToken.CanBeCanceled && !completion.IsCompleted
+            ? new(completion.WaitAsync(cancellationToken))
+            : new(completion);
     }
 
     public ValueTask<MemoryRequestInfo?> GetStatusAsync(string requestId, CancellationToken cancellationToken = default)
@@ -167,6 +186,7 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
         ArgumentNullException.ThrowIfNull(requestId);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         cancellationToken.ThrowIfCancellationRequested();
+        bool wake;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -182,9 +202,14 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
             item.CancelRequested = false;
             item.Completion = RequestItem.NewCompletion();
             _queue.AddReady(item, _time.GetUtcNow().UtcTicks);
+            wake = UnparkLocked(1) > 0;
         }
 
-        _signal.Release();
+        if (wake)
+        {
+            _signal.Release();
+        }
+
         return new(true);
     }
 
@@ -197,7 +222,6 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
 
         await Task.WhenAll(_workers).ConfigureAwait(false);
         _signal.Dispose();
-        _stop.Dispose();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -213,109 +237,156 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
 
             _disposed = true;
             _retryTimer.Dispose();
-            _stop.Cancel();
             var now = _time.GetUtcNow();
-            foreach (var item in _requests.Values.Where(i => i.Status == MemoryRequestStatus.Queued).ToList())
+            foreach (var item in _requests.Values.ToList())
             {
-                _queue.Remove(item);
-                FinishLocked(item, MemoryRequestStatus.Cancelled, now);
-                item.Completion.TrySetCanceled(CancellationToken.None);
+                if (item.Status == MemoryRequestStatus.Queued)
+                {
+                    _queue.Remove(item);
+                    FinishLocked(item, MemoryRequestStatus.Cancelled, now);
+                    item.Completion.TrySetCanceled(CancellationToken.None);
+                }
+                else if (item.Status == MemoryRequestStatus.Running)
+                {
+                    // Stop the running handlers; their attempts end as cancelled and are not retried.
+                    item.Running?.Cancel();
+                }
             }
         }
 
+        // Wake every worker (parked or about to park) so each sees the queue is closed.
+        _signal.Release(_workers.Length);
         return true;
+    }
+
+    /// <summary>Claims up to <paramref name="count"/> parked workers to wake; the caller releases the semaphore that many times after leaving the lock.</summary>
+    private int UnparkLocked(int count)
+    {
+        var wake = Math.Min(count, _parked);
+        _parked -= wake;
+        return wake;
     }
 
     private async Task WorkAsync()
     {
-        var stop = _stop.Token;
-        while (true)
+        var attempt = new CancellationTokenSource();
+        RequestItem? done = null;
+        Outcome outcome = default;
+        try
         {
-            try
+            while (true)
             {
-                await _signal.WaitAsync(stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+                RequestItem? item;
+                lock (_gate)
+                {
+                    var now = _time.GetUtcNow();
+                    if (done is not null)
+                    {
+                        CompleteLocked(done, outcome, now);
+                        done = null;
+                        if (!attempt.TryReset())
+                        {
+                            attempt.Dispose();
+                            attempt = new CancellationTokenSource();
+                        }
+                    }
 
-            RequestItem? item;
-            CancellationTokenSource attempt;
-            lock (_gate)
-            {
-                var now = _time.GetUtcNow();
-                item = _queue.TryTake(now.UtcTicks);
+                    if (_disposed)
+                    {
+                        return;
+                    }
+
+                    item = StartNextLocked(attempt, now);
+                    if (item is null)
+                    {
+                        _parked++;
+                    }
+                }
+
                 if (item is null)
                 {
+                    await _signal.WaitAsync().ConfigureAwait(false);
                     continue;
                 }
 
-                item.Status = MemoryRequestStatus.Running;
-                item.Attempts++;
-                item.StartedAt = now;
-                item.Running = attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                _running++;
+                outcome = await InvokeAsync(item, attempt.Token).ConfigureAwait(false);
+                done = item;
             }
-
-            await RunAsync(item, attempt).ConfigureAwait(false);
+        }
+        finally
+        {
+            attempt.Dispose();
         }
     }
 
-    private async Task RunAsync(RequestItem item, CancellationTokenSource attempt)
+    /// <summary>Takes the next ready request and marks it running under <paramref name="attempt"/>; null when none is ready.</summary>
+    private RequestItem? StartNextLocked(CancellationTokenSource attempt, DateTimeOffset now)
     {
-        ReadOnlyMemory<byte> data = default;
-        Exception? error = null;
-        var cancelled = false;
+        var item = _queue.TryTake(now.UtcTicks);
+        if (item is null)
+        {
+            return null;
+        }
+
+        item.Status = MemoryRequestStatus.Running;
+        item.Attempts++;
+        item.StartedAt = now;
+        item.Running = attempt;
+        _running++;
+        return item;
+    }
+
+    private async ValueTask<Outcome> InvokeAsync(RequestItem item, CancellationToken token)
+    {
         try
         {
-            data = await _handler.HandleAsync(item.Request, attempt.Token).ConfigureAwait(false);
+            return new Outcome(await _handler.HandleAsync(item.Request, token).ConfigureAwait(false), null, false);
         }
-        catch (OperationCanceledException) when (attempt.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            cancelled = true;
+            return new Outcome(default, null, true);
         }
         catch (Exception ex)
         {
-            error = ex;
+            return new Outcome(default, ex, false);
         }
+    }
 
-        lock (_gate)
+    /// <summary>Records how an attempt ended: completes, fails, cancels, or schedules a retry.</summary>
+    private void CompleteLocked(RequestItem item, Outcome outcome, DateTimeOffset now)
+    {
+        _running--;
+        item.Running = null;
+        if (outcome.Cancelled)
         {
-            _running--;
-            item.Running = null;
-            var now = _time.GetUtcNow();
-            if (cancelled)
+            FinishLocked(item, MemoryRequestStatus.Cancelled, now);
+            item.Completion.TrySetCanceled(CancellationToken.None);
+        }
+        else if (outcome.Error is not { } error)
+        {
+            FinishLocked(item, MemoryRequestStatus.Completed, now);
+            item.Completion.TrySetResult(new MemoryResponse { RequestId = item.Id, Data = outcome.Data, Metadata = ResponseCodec.NoMetadata, CreatedAt = now });
+        }
+        else
+        {
+            item.Error = error.Message;
+            if (item.Attempts < item.MaxAttempts && !item.CancelRequested && !_disposed)
             {
-                FinishLocked(item, MemoryRequestStatus.Cancelled, now);
-                item.Completion.TrySetCanceled(CancellationToken.None);
-            }
-            else if (error is null)
-            {
-                FinishLocked(item, MemoryRequestStatus.Completed, now);
-                item.Completion.TrySetResult(new MemoryResponse { RequestId = item.Id, Data = data, Metadata = ResponseCodec.NoMetadata, CreatedAt = now });
+                item.Status = MemoryRequestStatus.Queued;
+                _queue.AddDelayed(item, now + TimeSpan.FromTicks(RetryDelayTicks(item.Attempts)));
+                ArmRetryTimerLocked(now.UtcTicks);
+                _metrics.Record(now.UtcTicks, RequestMetricsRecorder.Outcome.Retried);
             }
             else
             {
-                item.Error = error.Message;
-                if (item.Attempts < item.MaxAttempts && !item.CancelRequested && !_disposed)
-                {
-                    item.Status = MemoryRequestStatus.Queued;
-                    _queue.AddDelayed(item, now + TimeSpan.FromTicks(RetryDelayTicks(item.Attempts)));
-                    ArmRetryTimerLocked(now.UtcTicks);
-                    _metrics.Record(now.UtcTicks, RequestMetricsRecorder.Outcome.Retried);
-                }
-                else
-                {
-                    FinishLocked(item, MemoryRequestStatus.Failed, now);
-                    item.Completion.TrySetException(new MemoryRequestException(
-                        $"The request '{item.Id}' ({item.Request.Operation}) failed after {item.Attempts} attempt(s): {error.Message}", error));
-                }
+                FinishLocked(item, MemoryRequestStatus.Failed, now);
+                item.Completion.TrySetException(new MemoryRequestException(
+                    $"The request '{item.Id}' ({item.Request.Operation}) failed after {item.Attempts} attempt(s): {error.Message}", error));
             }
         }
-
-        attempt.Dispose();
     }
+
+    private string NextId() => string.Concat(_idPrefix, Interlocked.Increment(ref _nextId).ToString("x", CultureInfo.InvariantCulture));
 
     /// <summary>Backoff before the attempt after <paramref name="attempts"/>: RetryDelay x 2^(attempts-1), capped.</summary>
     private long RetryDelayTicks(int attempts)
@@ -371,7 +442,7 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
             }
 
             var now = _time.GetUtcNow().UtcTicks;
-            promoted = _queue.PromoteDue(now);
+            promoted = UnparkLocked(_queue.PromoteDue(now));
             ArmRetryTimerLocked(now);
         }
 
@@ -380,4 +451,6 @@ internal sealed class MemoryRequestQueue : IMemoryRequests, IAsyncDisposable, ID
             _signal.Release(promoted);
         }
     }
+
+    private readonly record struct Outcome(ReadOnlyMemory<byte> Data, Exception? Error, bool Cancelled);
 }

@@ -41,8 +41,8 @@ internal sealed class RequestItem
     /// <summary>Set when a running request was asked to cancel: it is not retried.</summary>
     public bool CancelRequested { get; set; }
 
-    /// <summary>Its node in its priority's ready queue, while it is in one.</summary>
-    public LinkedListNode<RequestItem>? Node { get; set; }
+    /// <summary>Whether it is in its priority's ready queue (as the entry carrying its current <see cref="Order"/>).</summary>
+    public bool InReady { get; set; }
 
     /// <summary>Cancels the running attempt's handler.</summary>
     public CancellationTokenSource? Running { get; set; }

@@ -14,6 +14,9 @@ public sealed partial class InMemoryStore
     /// <summary>The attached change feed, for tests and benchmarks.</summary>
     internal ChangeFeed ChangeFeedForTests => _changes ?? throw new InvalidOperationException("No change feed is attached.");
 
+    /// <summary>The store's clock, which a change log's age bound and timers follow.</summary>
+    internal TimeProvider Clock => _time;
+
     /// <summary>Attaches the store's one change feed.</summary>
     /// <exception cref="InvalidOperationException">A feed is already attached.</exception>
     internal ChangeFeed AttachChangeFeed(MemoryStreamingOptions options, IChangeLogStore? log = null)

@@ -32,6 +32,12 @@ internal sealed class ChangeFeed
         EmitsAccessed = options.EmitAccessed;
         _log = log ?? (options.RetainedChanges > 0 ? new InMemoryChangeLog(options.RetainedChanges, options.RetentionAge) : null);
         _active = _log is not null;
+        if (_log is not null)
+        {
+            // A durable log continues where the previous process stopped: numbers are never reused, time never goes back.
+            _sequence = _log.LastSequence;
+            _lastTicks = _log.LastTimestamp?.UtcTicks ?? 0;
+        }
     }
 
     /// <summary>True when a change would be recorded or delivered: there is a change log or a subscription.</summary>
@@ -43,6 +49,9 @@ internal sealed class ChangeFeed
     public TimeProvider Time { get; }
 
     public long LastSequence => Volatile.Read(ref _sequence);
+
+    /// <summary>The change log, for tests.</summary>
+    internal IChangeLogStore? Log => _log;
 
     /// <summary>Subscriptions attached to any stream.</summary>
     public int SubscriptionCount => Volatile.Read(ref _subscriptions);
@@ -140,6 +149,7 @@ internal sealed class ChangeFeed
             var skipBelow = 0L;
             if (options.FromSequence is { } fromSequence)
             {
+                _log?.Trim(Time.GetUtcNow());
                 var trimmedThrough = _log?.TrimmedThroughSequence ?? _sequence;
                 if (fromSequence <= trimmedThrough && !options.AllowReplayGap)
                 {
@@ -192,6 +202,15 @@ internal sealed class ChangeFeed
         }
 
         return changes;
+    }
+
+    /// <summary>Closes a durable change log (committing what it buffers). Changes published afterwards are delivered live but not retained.</summary>
+    public void CloseLog()
+    {
+        lock (_gate)
+        {
+            (_log as IDisposable)?.Dispose();
+        }
     }
 
     private void RemoveLocked(ChangeSubscription subscription)

@@ -13,6 +13,12 @@ internal interface IChangeLogStore
     /// <summary>The timestamp of the change <see cref="TrimmedThroughSequence"/> names; null when nothing was trimmed yet.</summary>
     DateTimeOffset? TrimmedThroughTimestamp { get; }
 
+    /// <summary>The highest sequence number a previous run of the log may have handed out (0 for a new log); the feed numbers on from here.</summary>
+    long LastSequence => 0;
+
+    /// <summary>The newest timestamp the log holds from a previous run; the feed's timestamps never go below it. Null for a new log.</summary>
+    DateTimeOffset? LastTimestamp => null;
+
     /// <summary>Appends the next change (its sequence number is one more than the previous one's) and trims to the limits.</summary>
     void Append(MemoryChange change);
 

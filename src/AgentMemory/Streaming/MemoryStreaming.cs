@@ -4,8 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace AgentMemory.Streaming;
 
-/// <summary>The in-process <see cref="IMemoryStreaming"/> over an <see cref="InMemoryStore"/>'s change feed. Thread-safe.</summary>
-internal sealed class MemoryStreaming : IMemoryStreaming
+/// <summary>
+/// The in-process <see cref="IMemoryStreaming"/> over an <see cref="InMemoryStore"/>'s change feed. Thread-safe.
+/// Disposing it closes a durable change log (committing what it buffers); streams keep working live.
+/// </summary>
+internal sealed class MemoryStreaming : IMemoryStreaming, IDisposable
 {
     private readonly ChangeFeed _feed;
     private readonly ILogger _logger;
@@ -19,6 +22,8 @@ internal sealed class MemoryStreaming : IMemoryStreaming
         _feed = feed;
         _logger = logger;
     }
+
+    public void Dispose() => _feed.CloseLog();
 
     public ValueTask<string> CreateStreamAsync(MemoryStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
