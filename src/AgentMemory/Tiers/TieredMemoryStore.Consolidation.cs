@@ -224,14 +224,7 @@ public sealed partial class TieredMemoryStore
             {
                 // Put back what was buffered for the key before (the hot copy is still the live one either way).
                 _pending.TryRemove(new KeyValuePair<string, PendingWrite>(key, write));
-                if (_options.Durability == DurabilityMode.None)
-                {
-                    _pending[key] = PendingWrite.Delete;
-                }
-                else
-                {
-                    _pending[key] = write;
-                }
+                Buffer(key, _options.Durability == DurabilityMode.None ? PendingWrite.Delete : write);
 
                 throw;
             }

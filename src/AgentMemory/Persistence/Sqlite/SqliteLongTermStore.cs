@@ -32,7 +32,8 @@ internal sealed partial class SqliteLongTermStore : IDisposable
         _writer = writer;
         _connectionString = connectionString;
         _compressionThreshold = compressionThreshold;
-        _upsert = new RawStatement(writer, $"INSERT OR REPLACE INTO entries ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);");
+        // An upsert rewrites an existing row in place; INSERT OR REPLACE would delete it and insert it again.
+        _upsert = new RawStatement(writer, $"INSERT INTO entries ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, payload = excluded.payload, compressed = excluded.compressed, metadata = excluded.metadata, priority = excluded.priority, created = excluded.created, updated = excluded.updated, last_access = excluded.last_access, expires = excluded.expires, access_count = excluded.access_count;");
         _delete = new RawStatement(writer, "DELETE FROM entries WHERE key = ?1;");
     }
 
