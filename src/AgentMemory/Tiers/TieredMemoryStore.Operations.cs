@@ -50,6 +50,10 @@ public sealed partial class TieredMemoryStore
             }
 
             ThrowIfDisposed();
+
+            // One clock reading for the batch's bookkeeping: an entry that expires during the batch is then treated
+            // as live a moment longer, which only keeps a rollback copy or writes a row the sweep removes.
+            var now = NowTicks();
             var slots = scratch.Slots;
             for (var i = 0; i < list.Count; i++)
             {
@@ -68,7 +72,7 @@ public sealed partial class TieredMemoryStore
                     if (!seen)
                     {
                         index = slots.Count;
-                        slots.Add(new BatchSlot(key, BeginOperation(key), false));
+                        slots.Add(new BatchSlot(key, BeginOperation(key, now), false));
                     }
 
                     slot = index;
@@ -89,7 +93,7 @@ public sealed partial class TieredMemoryStore
                 }
             }
 
-            PersistBatchLocked(scratch);
+            PersistBatchLocked(scratch, now);
         }
         finally
         {
@@ -264,7 +268,7 @@ public sealed partial class TieredMemoryStore
     }
 
     /// <summary>Persists every key a batch changed; in write-through mode in one transaction. Caller holds the keys' stripes.</summary>
-    private void PersistBatchLocked(BatchScratch scratch)
+    private void PersistBatchLocked(BatchScratch scratch, long nowTicks)
     {
         if (_options.Durability != DurabilityMode.WriteThrough)
         {
@@ -284,7 +288,7 @@ public sealed partial class TieredMemoryStore
         {
             if (slot.Touched)
             {
-                var current = CurrentAfterOperation(slot.Key);
+                var current = CurrentAfterOperation(slot.Key, nowTicks);
                 writes.Add(current is null ? LongTermWrite.Delete(slot.Key) : LongTermWrite.Upsert(current));
             }
         }

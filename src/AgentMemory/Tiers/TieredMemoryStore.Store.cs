@@ -327,7 +327,7 @@ public sealed partial class TieredMemoryStore
     private void AfterWrite()
     {
         // Access statistics are only bookkeeping: write them in batches, not one transaction per eviction.
-        if (!_evicted.IsEmpty || _accessUpdates.Count >= AccessUpdateBatch)
+        if (Volatile.Read(ref _handDownsQueued) != 0 || _accessUpdates.Count >= AccessUpdateBatch)
         {
             DrainEvictions();
         }

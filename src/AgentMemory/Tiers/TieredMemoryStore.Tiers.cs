@@ -139,15 +139,20 @@ public sealed partial class TieredMemoryStore
     /// operation (the operation's own write can be the eviction victim). Callers took any earlier hand-down of the key
     /// out of <see cref="_evicted"/> before the operation, so what is there now came from it. Caller holds the key's stripe.
     /// </summary>
-    private PersistedEntry? CurrentAfterOperation(string key)
+    private PersistedEntry? CurrentAfterOperation(string key) => CurrentAfterOperation(key, NowTicks());
+
+    /// <inheritdoc cref="CurrentAfterOperation(string)"/>
+    /// <param name="key">The key.</param>
+    /// <param name="nowTicks">The time liveness is judged at (read once for a whole batch).</param>
+    private PersistedEntry? CurrentAfterOperation(string key, long nowTicks)
     {
-        if (_hot.Export(key) is { } current)
+        if (_hot.Export(key, nowTicks) is { } current)
         {
             TakeHandDown(key);
             return current;
         }
 
-        return TakeHandDown(key) is { } evicted && !evicted.IsExpiredAt(NowTicks()) ? PayloadCodec.ToPersisted(key, evicted, 0, 0) : null;
+        return TakeHandDown(key) is { } evicted && !evicted.IsExpiredAt(nowTicks) ? PayloadCodec.ToPersisted(key, evicted, 0, 0) : null;
     }
 
     /// <summary>
@@ -162,10 +167,15 @@ public sealed partial class TieredMemoryStore
     /// Takes an earlier hand-down of the key out of <see cref="_evicted"/> before an operation and returns the key's
     /// version as the operation will find it, for rollback. Caller holds the key's stripe.
     /// </summary>
-    private Before BeginOperation(string key)
+    private Before BeginOperation(string key) => BeginOperation(key, NowTicks());
+
+    /// <inheritdoc cref="BeginOperation(string)"/>
+    /// <param name="key">The key.</param>
+    /// <param name="nowTicks">The time liveness is judged at (read once for a whole batch).</param>
+    private Before BeginOperation(string key, long nowTicks)
     {
         var handedDown = TakeHandDown(key);
-        return _hot.TryPeek(key, out var state, out var entry)
+        return _hot.TryPeek(key, nowTicks, out var state, out var entry)
             ? new Before(state, entry.LastAccessTicks, entry.AccessCount, handedDown)
             : new Before(null, 0, 0, handedDown);
     }
@@ -176,6 +186,7 @@ public sealed partial class TieredMemoryStore
         if (before.HandedDown is { } handedDown && !_hot.TryPeek(key, out _, out _))
         {
             _evicted.TryAdd(key, handedDown);
+            Volatile.Write(ref _handDownsQueued, 1);
         }
     }
 
@@ -204,6 +215,12 @@ public sealed partial class TieredMemoryStore
     /// <summary>About how many entries <see cref="_pendingLog"/> holds (a flush trigger, not an exact count).</summary>
     private int _bufferedWrites;
 
+    /// <summary>
+    /// Set (to 1) whenever a hand-down is recorded in <see cref="_evicted"/>, cleared by the pass that hands them down:
+    /// writers test it instead of <c>_evicted.IsEmpty</c>, which takes every lock of the dictionary when it is empty.
+    /// </summary>
+    private int _handDownsQueued;
+
     /// <summary>How many access-statistics updates are written in one transaction.</summary>
     private const int AccessUpdateBatch = 1024;
 
@@ -212,6 +229,7 @@ public sealed partial class TieredMemoryStore
     {
         // Recorded in every mode: the write that caused the eviction may be of this very key and must persist it.
         _evicted[entry.Key] = state;
+        Volatile.Write(ref _handDownsQueued, 1);
         if (_options.Durability != DurabilityMode.None)
         {
             Interlocked.Increment(ref _demotions);
@@ -226,6 +244,8 @@ public sealed partial class TieredMemoryStore
     /// <summary>Hands evicted entries down to the long-term tier (mode <see cref="DurabilityMode.None"/>) and writes a batch of access statistics of evicted entries once enough are queued (or any queued, with <paramref name="flushAccessStatistics"/>).</summary>
     private void DrainEvictions(bool flushAccessStatistics = false)
     {
+        // Cleared before the pass: a hand-down recorded during it sets the flag again for the next one.
+        Volatile.Write(ref _handDownsQueued, 0);
         if (!_evicted.IsEmpty)
         {
             foreach (var (key, state) in _evicted)
