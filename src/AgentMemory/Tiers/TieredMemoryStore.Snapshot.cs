@@ -99,6 +99,7 @@ public sealed partial class TieredMemoryStore : ISnapshotStore
                 _longTerm.ReplaceAll(live);
                 DiscardPending();
                 _evicted.Clear();
+                _handDownLog.Clear();
                 _hot.RemoveAll();
                 if (_archive is not null)
                 {

@@ -129,6 +129,7 @@ public sealed partial class TieredMemoryStore
             {
                 _hot.RemoveAll();
                 _evicted.Clear();
+                _handDownLog.Clear();
                 DiscardPending();
                 _longTerm.DeleteAll(NowTicks());
                 if (_archive is not null)
@@ -327,7 +328,7 @@ public sealed partial class TieredMemoryStore
     private void AfterWrite()
     {
         // Access statistics are only bookkeeping: write them in batches, not one transaction per eviction.
-        if (Volatile.Read(ref _handDownsQueued) != 0 || _accessUpdates.Count >= AccessUpdateBatch)
+        if (!_handDownLog.IsEmpty || _accessUpdates.Count >= AccessUpdateBatch)
         {
             DrainEvictions();
         }
