@@ -490,6 +490,10 @@ public sealed partial class TieredMemoryStore
             var now = NowTicks();
             _longTerm.RemoveExpired(now, _options.MaxExpirationsPerScan);
             _archive?.RemoveExpired(now);
+
+            // Records removed, replaced, brought back or expired leave garbage in the segments; the archive compacts
+            // itself once its garbage ratio reaches ArchiveOptions.CompactionGarbageRatio (a cheap check otherwise).
+            _archive?.Compact();
         }
         catch (Exception ex) when (ex is MemoryStorageException or ObjectDisposedException)
         {
