@@ -33,12 +33,20 @@ internal sealed class RawSqlite : IDisposable
     }
 
     /// <summary>Inserts (or replaces) every row in one transaction.</summary>
-    public void InsertAll(string[] keys, byte[][] values)
+    public void InsertAll(string[] keys, byte[][] values) => InsertAll(keys, values, upsert: false);
+
+    /// <summary>
+    /// Inserts every row in one transaction; with <paramref name="upsert"/> an existing row is rewritten in place
+    /// (<c>ON CONFLICT DO UPDATE</c>, as the long-term tier does) instead of deleted and re-inserted.
+    /// </summary>
+    public void InsertAll(string[] keys, byte[][] values, bool upsert)
     {
         using var transaction = _connection.BeginTransaction();
         using var insert = _connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = $"INSERT OR REPLACE INTO entries ({Columns}) VALUES ($key, 0, $payload, 0, NULL, 1, $now, $now, $now, 9223372036854775807, 0);";
+        insert.CommandText = upsert
+            ? $"INSERT INTO entries ({Columns}) VALUES ($key, 0, $payload, 0, NULL, 1, $now, $now, $now, 9223372036854775807, 0) ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, payload = excluded.payload, compressed = excluded.compressed, metadata = excluded.metadata, priority = excluded.priority, created = excluded.created, updated = excluded.updated, last_access = excluded.last_access, expires = excluded.expires, access_count = excluded.access_count;"
+            : $"INSERT OR REPLACE INTO entries ({Columns}) VALUES ($key, 0, $payload, 0, NULL, 1, $now, $now, $now, 9223372036854775807, 0);";
         var key = insert.Parameters.Add("$key", SqliteType.Text);
         var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
         var now = insert.Parameters.Add("$now", SqliteType.Integer);

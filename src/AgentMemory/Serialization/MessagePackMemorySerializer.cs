@@ -19,6 +19,9 @@ public sealed class MessagePackMemorySerializer : IMemorySerializer
 {
     private readonly MessagePackSerializerOptions _options;
 
+    /// <summary>Whether a <c>byte[]</c> is written as MessagePack's standard resolvers write it (a bin header and the bytes, uncompressed), so it can be written directly.</summary>
+    private readonly bool _plainBytes;
+
     /// <summary>Creates a serializer with the contractless resolver and untrusted-data security.</summary>
     public MessagePackMemorySerializer()
         : this(ContractlessStandardResolver.Options)
@@ -38,6 +41,8 @@ public sealed class MessagePackMemorySerializer : IMemorySerializer
         _options = ReferenceEquals(options.Security, MessagePackSecurity.TrustedData)
             ? options.WithSecurity(MessagePackSecurity.UntrustedData)
             : options;
+        _plainBytes = _options.Compression == MessagePackCompression.None
+            && (ReferenceEquals(_options.Resolver, ContractlessStandardResolver.Instance) || ReferenceEquals(_options.Resolver, StandardResolver.Instance));
     }
 
     /// <summary>The shared default instance.</summary>
@@ -49,6 +54,11 @@ public sealed class MessagePackMemorySerializer : IMemorySerializer
     /// <inheritdoc />
     public byte[] Serialize<T>(T value)
     {
+        if (typeof(T) == typeof(byte[]) && _plainBytes && value is byte[] bytes)
+        {
+            return EncodeBin(bytes);
+        }
+
         try
         {
             return MessagePackSerializer.Serialize(value, _options);
@@ -63,6 +73,11 @@ public sealed class MessagePackMemorySerializer : IMemorySerializer
     public byte[] Serialize(object? value, Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
+        if (_plainBytes && type == typeof(byte[]) && value is byte[] bytes)
+        {
+            return EncodeBin(bytes);
+        }
+
         try
         {
             return MessagePackSerializer.Serialize(type, value, _options);
@@ -94,5 +109,34 @@ public sealed class MessagePackMemorySerializer : IMemorySerializer
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// A byte array as MessagePack's standard resolvers write it (bin 8, 16 or 32 header, big-endian length, then the
+    /// bytes), without the serializer's buffer and type dispatch: storing raw bytes is the common case on batch paths.
+    /// </summary>
+    private static byte[] EncodeBin(byte[] bytes)
+    {
+        var length = bytes.Length;
+        var header = length <= byte.MaxValue ? 2 : length <= ushort.MaxValue ? 3 : 5;
+        var result = GC.AllocateUninitializedArray<byte>(header + length);
+        switch (header)
+        {
+            case 2:
+                result[0] = MessagePackCode.Bin8;
+                result[1] = (byte)length;
+                break;
+            case 3:
+                result[0] = MessagePackCode.Bin16;
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(1), (ushort)length);
+                break;
+            default:
+                result[0] = MessagePackCode.Bin32;
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(result.AsSpan(1), (uint)length);
+                break;
+        }
+
+        bytes.CopyTo(result, header);
+        return result;
     }
 }

@@ -24,10 +24,12 @@ public sealed partial class InMemoryStore : ISnapshotStore
     private static bool t_movingBetweenTiers;
 
     /// <summary>Reads a live entry without counting an access.</summary>
-    internal bool TryPeek(string key, out EntryState state, out MemoryEntry entry)
+    internal bool TryPeek(string key, out EntryState state, out MemoryEntry entry) => TryPeek(key, NowTicks(), out state, out entry);
+
+    /// <summary>Reads an entry live at <paramref name="nowTicks"/> without counting an access (for callers that read the clock once for many keys).</summary>
+    internal bool TryPeek(string key, long nowTicks, out EntryState state, out MemoryEntry entry)
     {
-        var now = NowTicks();
-        if (_table.TryGetValue(key, out entry!) && entry.State is { } current && !current.IsExpiredAt(now))
+        if (_table.TryGetValue(key, out entry!) && entry.State is { } current && !current.IsExpiredAt(nowTicks))
         {
             state = current;
             return true;
@@ -38,8 +40,11 @@ public sealed partial class InMemoryStore : ISnapshotStore
     }
 
     /// <summary>The persisted form of a live entry, with its access statistics; null when the key holds none.</summary>
-    internal PersistedEntry? Export(string key) =>
-        TryPeek(key, out var state, out var entry) ? PayloadCodec.ToPersisted(key, state, entry.LastAccessTicks, entry.AccessCount) : null;
+    internal PersistedEntry? Export(string key) => Export(key, NowTicks());
+
+    /// <summary>The persisted form of the entry live at <paramref name="nowTicks"/>; null when the key holds none.</summary>
+    internal PersistedEntry? Export(string key, long nowTicks) =>
+        TryPeek(key, nowTicks, out var state, out var entry) ? PayloadCodec.ToPersisted(key, state, entry.LastAccessTicks, entry.AccessCount) : null;
 
     /// <summary>
     /// Puts a persisted entry into the hot tier with its times and access statistics, unless the key already holds

@@ -25,4 +25,7 @@ internal interface IArchiveTier : IDisposable
 
     /// <summary>Drops expired entries; returns how many.</summary>
     int RemoveExpired(long nowTicks);
+
+    /// <summary>Rewrites the live records into fresh segments when enough of the archive is garbage (or when <paramref name="force"/>); returns whether it did.</summary>
+    bool Compact(bool force = false);
 }

@@ -48,7 +48,14 @@ public sealed partial class MemoryManager : IMemoryManager, IAsyncDisposable, ID
                 throw new ArgumentException($"A memory named '{name}' already exists.", nameof(name));
             }
 
-            var store = OpenStore(name, options ?? new NamedMemoryOptions());
+            options ??= new NamedMemoryOptions();
+            var store = OpenStore(name, options);
+            if (store is TieredMemoryStore)
+            {
+                // Kept beside the database so that reopening the memory after a restart uses the same options.
+                NamedMemoryOptionsFile.Write(OptionsPath(name), options);
+            }
+
             _memories[name] = store;
             return new(store);
         }
@@ -102,7 +109,7 @@ public sealed partial class MemoryManager : IMemoryManager, IAsyncDisposable, ID
 
         if (_root is not null)
         {
-            foreach (var suffix in new[] { ".db", ".db-wal", ".db-shm" })
+            foreach (var suffix in new[] { ".db", ".db-wal", ".db-shm", NamedMemoryOptionsFile.Suffix })
             {
                 var file = Path.Combine(_root, name + suffix);
                 if (File.Exists(file))
@@ -260,7 +267,7 @@ public sealed partial class MemoryManager : IMemoryManager, IAsyncDisposable, ID
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_memories.TryGetValue(name, out store))
             {
-                store = OpenStore(name, new NamedMemoryOptions());
+                store = OpenStore(name, NamedMemoryOptionsFile.Read(OptionsPath(name)) ?? new NamedMemoryOptions());
                 _memories[name] = store;
             }
 
@@ -288,6 +295,8 @@ public sealed partial class MemoryManager : IMemoryManager, IAsyncDisposable, ID
     }
 
     private string DatabasePath(string name) => Path.Combine(_root!, name + ".db");
+
+    private string OptionsPath(string name) => Path.Combine(_root!, name + NamedMemoryOptionsFile.Suffix);
 
     private string ResolveBackupPath(string path)
     {

@@ -7,6 +7,9 @@ namespace AgentMemory.Tiers;
 // Consolidation: the policies decide, transfers run in batches with retries, a failed transfer leaves the entry in place.
 public sealed partial class TieredMemoryStore
 {
+    /// <summary>The archive tier, if one is configured.</summary>
+    internal IArchiveTier? Archive => _archive;
+
     private long _lastCapacityPassTicks = long.MinValue;
 
     /// <summary>The most recent consolidation pass started in the background (by the interval or the capacity trigger), for tests and diagnostics.</summary>
@@ -224,14 +227,7 @@ public sealed partial class TieredMemoryStore
             {
                 // Put back what was buffered for the key before (the hot copy is still the live one either way).
                 _pending.TryRemove(new KeyValuePair<string, PendingWrite>(key, write));
-                if (_options.Durability == DurabilityMode.None)
-                {
-                    _pending[key] = PendingWrite.Delete;
-                }
-                else
-                {
-                    _pending[key] = write;
-                }
+                Buffer(key, _options.Durability == DurabilityMode.None ? PendingWrite.Delete : write);
 
                 throw;
             }

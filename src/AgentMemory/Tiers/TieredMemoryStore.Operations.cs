@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using AgentMemory.Persistence;
 using AgentMemory.Persistence.Sqlite;
 using AgentMemory.Storage;
@@ -27,20 +29,32 @@ public sealed partial class TieredMemoryStore
 
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
-        var stripes = list.Select(o => StripeIndex(o.Key ?? string.Empty)).Distinct().Order().ToArray();
+
+        // The keys' stripes as a bit set, taken in index order (as every multi-stripe holder does).
+        var stripes = 0UL;
+        foreach (var operation in list)
+        {
+            stripes |= 1UL << StripeIndex(operation.Key ?? string.Empty);
+        }
+
         var outcomes = new MemoryBatchOutcome[list.Count];
-        var taken = 0;
+        var scratch = Interlocked.Exchange(ref _batchScratch, null) ?? new BatchScratch();
+        var taken = 0UL;
         try
         {
-            for (; taken < stripes.Length; taken++)
+            for (var rest = stripes; rest != 0; rest &= rest - 1)
             {
-                Monitor.Enter(_stripes[stripes[taken]]);
+                var stripe = BitOperations.TrailingZeroCount(rest);
+                Monitor.Enter(_stripes[stripe]);
+                taken |= 1UL << stripe;
             }
 
             ThrowIfDisposed();
-            var befores = new Dictionary<string, PersistedEntry?>(StringComparer.Ordinal);
-            var handedDowns = new Dictionary<string, EntryState>(StringComparer.Ordinal);
-            var touched = new List<string>();
+
+            // One clock reading for the batch's bookkeeping: an entry that expires during the batch is then treated
+            // as live a moment longer, which only keeps a rollback copy or writes a row the sweep removes.
+            var now = NowTicks();
+            var slots = scratch.Slots;
             for (var i = 0; i < list.Count; i++)
             {
                 var operation = list[i];
@@ -51,37 +65,46 @@ public sealed partial class TieredMemoryStore
                     EnsureHotLocked(key, countAccess: false);
                 }
 
-                if (valid && !befores.ContainsKey(key))
+                var slot = -1;
+                if (valid)
                 {
-                    befores[key] = BeginOperation(key, out var handedDown);
-                    if (handedDown is not null)
+                    ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(scratch.Index, key, out var seen);
+                    if (!seen)
                     {
-                        handedDowns[key] = handedDown;
+                        index = slots.Count;
+                        slots.Add(new BatchSlot(key, BeginOperation(key, now), false));
                     }
+
+                    slot = index;
                 }
 
                 var single = outcomes[i] = _hot.ExecuteOne(i, operation);
-                if (single.Status != MemoryBatchStatus.Failed)
+                if (single.Status != MemoryBatchStatus.Failed && slot >= 0)
                 {
-                    touched.Add(key);
+                    CollectionsMarshal.AsSpan(slots)[slot].Touched = true;
                 }
             }
 
-            foreach (var (key, handedDown) in handedDowns)
+            foreach (var slot in slots)
             {
-                if (!touched.Contains(key))
+                if (!slot.Touched)
                 {
-                    AbortOperation(key, handedDown);
+                    AbortOperation(slot.Key, slot.Before);
                 }
             }
 
-            PersistBatchLocked(touched.Distinct(StringComparer.Ordinal).ToList(), befores);
+            PersistBatchLocked(scratch, now);
         }
         finally
         {
-            for (var i = taken - 1; i >= 0; i--)
+            for (var rest = taken; rest != 0; rest &= rest - 1)
             {
-                Monitor.Exit(_stripes[stripes[i]]);
+                Monitor.Exit(_stripes[BitOperations.TrailingZeroCount(rest)]);
+            }
+
+            if (scratch.Reset())
+            {
+                Volatile.Write(ref _batchScratch, scratch);
             }
         }
 
@@ -245,32 +268,41 @@ public sealed partial class TieredMemoryStore
     }
 
     /// <summary>Persists every key a batch changed; in write-through mode in one transaction. Caller holds the keys' stripes.</summary>
-    private void PersistBatchLocked(List<string> keys, Dictionary<string, PersistedEntry?> befores)
+    private void PersistBatchLocked(BatchScratch scratch, long nowTicks)
     {
         if (_options.Durability != DurabilityMode.WriteThrough)
         {
-            foreach (var key in keys)
+            foreach (var slot in scratch.Slots)
             {
-                PersistLocked(key, befores.GetValueOrDefault(key));
+                if (slot.Touched)
+                {
+                    PersistLocked(slot.Key, slot.Before);
+                }
             }
 
             return;
         }
 
-        var writes = new List<LongTermWrite>(keys.Count);
-        foreach (var key in keys)
+        var writes = scratch.Writes;
+        foreach (var slot in scratch.Slots)
         {
-            var current = CurrentAfterOperation(key);
-            writes.Add(current is null ? LongTermWrite.Delete(key) : LongTermWrite.Upsert(current));
+            if (slot.Touched)
+            {
+                var current = CurrentAfterOperation(slot.Key, nowTicks);
+                writes.Add(current is null ? LongTermWrite.Delete(slot.Key) : LongTermWrite.Upsert(current));
+            }
         }
 
         try
         {
-            foreach (var key in keys)
+            if (_archive is not null)
             {
-                if (_archive is not null && _archive.Contains(key))
+                foreach (var write in writes)
                 {
-                    _archive.Remove(key);
+                    if (_archive.Contains(write.Key))
+                    {
+                        _archive.Remove(write.Key);
+                    }
                 }
             }
 
@@ -282,12 +314,44 @@ public sealed partial class TieredMemoryStore
         }
         catch
         {
-            foreach (var key in keys)
+            foreach (var slot in scratch.Slots)
             {
-                Restore(key, befores.GetValueOrDefault(key));
+                if (slot.Touched)
+                {
+                    Restore(slot.Key, slot.Before);
+                }
             }
 
             throw;
+        }
+    }
+
+    /// <summary>The per-call state of a batch, reused by the next batch so that a large batch does not allocate it anew each call.</summary>
+    private BatchScratch? _batchScratch;
+
+    /// <summary>One key of a batch: its version before the batch, for rollback, and whether any operation changed it.</summary>
+    private record struct BatchSlot(string Key, Before Before, bool Touched);
+
+    /// <summary>A batch's keys in first-seen order with their slots, and its long-term writes. Used by one batch at a time.</summary>
+    private sealed class BatchScratch
+    {
+        /// <summary>Above this many keys a batch's scratch is dropped instead of kept, so one huge batch does not pin its memory.</summary>
+        private const int MaxKeptKeys = 1 << 14;
+
+        public Dictionary<string, int> Index { get; } = new(StringComparer.Ordinal);
+
+        public List<BatchSlot> Slots { get; } = [];
+
+        public List<LongTermWrite> Writes { get; } = [];
+
+        /// <summary>Empties the scratch; false when it grew too large to keep.</summary>
+        public bool Reset()
+        {
+            var keep = Slots.Count <= MaxKeptKeys;
+            Index.Clear();
+            Slots.Clear();
+            Writes.Clear();
+            return keep;
         }
     }
 

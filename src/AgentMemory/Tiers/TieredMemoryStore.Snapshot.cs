@@ -97,8 +97,9 @@ public sealed partial class TieredMemoryStore : ISnapshotStore
             lock (_flushGate)
             {
                 _longTerm.ReplaceAll(live);
-                _pending.Clear();
+                DiscardPending();
                 _evicted.Clear();
+                _handDownLog.Clear();
                 _hot.RemoveAll();
                 if (_archive is not null)
                 {

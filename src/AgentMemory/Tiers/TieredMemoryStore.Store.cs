@@ -78,7 +78,7 @@ public sealed partial class TieredMemoryStore
             existed = inHot || below is not null;
             if (existed)
             {
-                var before = BeginOperation(key, out _);
+                var before = BeginOperation(key);
                 Sync(_hot.DeleteAsync(key, CancellationToken.None));
                 PersistLocked(key, before);
                 if (!inHot)
@@ -129,7 +129,8 @@ public sealed partial class TieredMemoryStore
             {
                 _hot.RemoveAll();
                 _evicted.Clear();
-                _pending.Clear();
+                _handDownLog.Clear();
+                DiscardPending();
                 _longTerm.DeleteAll(NowTicks());
                 if (_archive is not null)
                 {
@@ -298,14 +299,14 @@ public sealed partial class TieredMemoryStore
                 throw new MemoryCapacityException(key, $"The entry for key '{key}' cannot be brought into the hot tier (it is larger than the hot tier's budget), so it cannot be changed in place; replace it with StoreAsync.", null);
             }
 
-            var before = BeginOperation(key, out var handedDown);
+            var before = BeginOperation(key);
             try
             {
                 result = operation(_hot, arg);
             }
             catch
             {
-                AbortOperation(key, handedDown);
+                AbortOperation(key, before);
                 throw;
             }
 
@@ -323,15 +324,16 @@ public sealed partial class TieredMemoryStore
             return 0;
         });
 
-    /// <summary>Work every write does after releasing its stripe: hand down evictions, maybe start a capacity consolidation.</summary>
+    /// <summary>Work every write does after releasing its stripe: hand down evictions, flush a full write-behind batch, maybe start a capacity consolidation.</summary>
     private void AfterWrite()
     {
         // Access statistics are only bookkeeping: write them in batches, not one transaction per eviction.
-        if (!_evicted.IsEmpty || _accessUpdates.Count >= AccessUpdateBatch)
+        if (!_handDownLog.IsEmpty || _accessUpdates.Count >= AccessUpdateBatch)
         {
             DrainEvictions();
         }
 
+        MaybeFlushBatch();
         MaybeStartCapacityConsolidation();
     }
 

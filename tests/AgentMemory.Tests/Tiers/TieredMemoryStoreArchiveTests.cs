@@ -82,4 +82,42 @@ public sealed class TieredMemoryStoreArchiveTests : IDisposable
         (await store.ExistsAsync("k")).Should().BeFalse();
         (await store.GetTierStatisticsAsync()).ArchiveEntries.Should().Be(0);
     }
+
+    [Fact]
+    public async Task TheSweep_CompactsTheArchive_OnceMostOfItIsGarbage()
+    {
+        await using var store = Open();
+        for (var i = 0; i < 20; i++)
+        {
+            await store.StoreAsync($"k{i:D2}", new string('x', 200) + i, new MemoryEntryOptions { Tier = MemoryTier.LongTerm });
+        }
+
+        _time.Advance(TimeSpan.FromDays(8));
+        (await store.ConsolidateAsync()).Archived.Should().Be(20);
+        var archive = (AgentMemory.Persistence.Archive.ArchiveStore)store.Archive!;
+        for (var i = 0; i < 5; i++)
+        {
+            (await store.RetrieveAsync<string>($"k{i:D2}")).Should().EndWith(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        archive.GarbageRatio.Should().BeLessThan(0.5, "a quarter of the records came back");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        archive.GarbageRatio.Should().BeGreaterThan(0, "the sweep leaves an archive below the garbage threshold alone");
+
+        for (var i = 5; i < 15; i++)
+        {
+            (await store.RetrieveAsync<string>($"k{i:D2}")).Should().EndWith(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        archive.GarbageRatio.Should().BeGreaterThanOrEqualTo(0.5);
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        archive.GarbageRatio.Should().Be(0, "the sweep compacted the archive");
+        (await store.GetTierStatisticsAsync()).ArchiveEntries.Should().Be(5);
+        for (var i = 15; i < 20; i++)
+        {
+            (await store.LocateAsync($"k{i:D2}")).Should().Be(MemoryTier.Archive);
+            (await store.RetrieveAsync<string>($"k{i:D2}")).Should().EndWith(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
 }

@@ -98,19 +98,12 @@ internal sealed partial class SqliteLongTermStore
         Write(connection =>
         {
             using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "UPDATE entries SET access_count = max(access_count, $count), last_access = max(last_access, $last) WHERE key = $key;";
-            var key = command.Parameters.Add("$key", SqliteType.Text);
-            var count = command.Parameters.Add("$count", SqliteType.Integer);
-            var last = command.Parameters.Add("$last", SqliteType.Integer);
-            command.Prepare();
             foreach (var update in updates)
             {
-                key.Value = update.Key;
-                count.Value = update.AccessCount;
-                last.Value = update.LastAccessTicks;
-                command.ExecuteNonQuery();
+                _touch.Bind(1, update.Key);
+                _touch.Bind(2, update.AccessCount);
+                _touch.Bind(3, update.LastAccessTicks);
+                _touch.Execute();
             }
 
             transaction.Commit();

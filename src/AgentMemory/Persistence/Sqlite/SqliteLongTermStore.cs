@@ -20,8 +20,10 @@ internal sealed partial class SqliteLongTermStore : ILongTermStore
     private readonly SqliteConnection _writer;
     private readonly object _writeLock = new();
     private readonly ConcurrentBag<ReaderSession> _readers = [];
+    private ReaderSession? _idleReader;
     private readonly RawStatement _upsert;
     private readonly RawStatement _delete;
+    private readonly RawStatement _touch;
     private readonly string _connectionString;
     private readonly int? _compressionThreshold;
     private volatile bool _disposed;
@@ -32,8 +34,10 @@ internal sealed partial class SqliteLongTermStore : ILongTermStore
         _writer = writer;
         _connectionString = connectionString;
         _compressionThreshold = compressionThreshold;
-        _upsert = new RawStatement(writer, $"INSERT OR REPLACE INTO entries ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);");
+        // An upsert rewrites an existing row in place; INSERT OR REPLACE would delete it and insert it again.
+        _upsert = new RawStatement(writer, $"INSERT INTO entries ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, payload = excluded.payload, compressed = excluded.compressed, metadata = excluded.metadata, priority = excluded.priority, created = excluded.created, updated = excluded.updated, last_access = excluded.last_access, expires = excluded.expires, access_count = excluded.access_count;");
         _delete = new RawStatement(writer, "DELETE FROM entries WHERE key = ?1;");
+        _touch = new RawStatement(writer, "UPDATE entries SET access_count = max(access_count, ?2), last_access = max(last_access, ?3) WHERE key = ?1;");
     }
 
     /// <summary>The database file.</summary>
@@ -130,9 +134,11 @@ internal sealed partial class SqliteLongTermStore : ILongTermStore
 
             _upsert.Dispose();
             _delete.Dispose();
+            _touch.Dispose();
             _writer.Dispose();
         }
 
+        Interlocked.Exchange(ref _idleReader, null)?.Dispose();
         while (_readers.TryTake(out var reader))
         {
             reader.Dispose();
@@ -247,7 +253,10 @@ internal sealed partial class SqliteLongTermStore : ILongTermStore
     private T ReadSession<T>(Func<ReaderSession, T> action)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_readers.TryTake(out var session))
+
+        // One idle session in a plain field serves the common single-reader case without the bag's bookkeeping.
+        var session = Interlocked.Exchange(ref _idleReader, null);
+        if (session is null && !_readers.TryTake(out session))
         {
             var connection = new SqliteConnection(_connectionString);
             try
@@ -281,9 +290,15 @@ internal sealed partial class SqliteLongTermStore : ILongTermStore
                 {
                     session.Dispose();
                 }
-                else
+                else if (Interlocked.CompareExchange(ref _idleReader, session, null) is not null)
                 {
                     _readers.Add(session);
+                }
+
+                if (_disposed && Interlocked.Exchange(ref _idleReader, null) is { } idle)
+                {
+                    // Dispose ran while this read was returning its session.
+                    idle.Dispose();
                 }
             }
         }
