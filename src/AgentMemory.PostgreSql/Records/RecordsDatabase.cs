@@ -1,0 +1,151 @@
+using AgentMemory.PostgreSql.Migrations;
+using Npgsql;
+
+namespace AgentMemory.PostgreSql.Records;
+
+/// <summary>
+/// What every record store shares: the data source, the schema, the command timeout, its component's migrations (run
+/// once, before the first command), and the way a failed command becomes a <see cref="MemoryStorageException"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="RunAsync{T}"/> retries a unit of work once when the first attempt failed because its pooled connection
+/// was dead (the server restarted or an administrator terminated the backend): the pool's idle connections are
+/// cleared and the work runs again on a fresh one. Every unit of work is one transaction, so a failure before its
+/// commit left nothing behind; a failure during the commit itself is reported, never retried, because its outcome
+/// is unknown.
+/// </para>
+/// <para>Thread-safe.</para>
+/// </remarks>
+internal sealed class RecordsDatabase
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IReadOnlyList<PostgreSqlMigration> _migrations;
+    private readonly bool _runMigrations;
+    private readonly SemaphoreSlim _migrateGate = new(1, 1);
+    private volatile bool _migrated;
+
+    public RecordsDatabase(NpgsqlDataSource dataSource, PostgreSqlRecordsOptions options, IReadOnlyList<PostgreSqlMigration> migrations)
+    {
+        _dataSource = dataSource;
+        _migrations = migrations;
+        _runMigrations = options.RunMigrations;
+        Schema = options.Schema;
+        CommandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.CommandTimeout.TotalSeconds));
+        Component = migrations[0].Component;
+    }
+
+    public string Schema { get; }
+
+    public string Component { get; }
+
+    public int CommandTimeoutSeconds { get; }
+
+    public NpgsqlDataSource DataSource => _dataSource;
+
+    /// <summary>Expands <c>{schema}</c>.</summary>
+    public string Sql(string template) => PostgreSqlMigrator.Expand(template, Schema);
+
+    public NpgsqlCommand Command(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null) =>
+        new(sql, connection, transaction) { CommandTimeout = CommandTimeoutSeconds };
+
+    /// <summary>Runs one unit of work on a pooled connection, migrating first if needed; see the class remarks for the retry.</summary>
+    public async ValueTask<T> RunAsync<T>(string what, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    return await work(connection, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (NpgsqlException ex) when (attempt == 1 && IsDeadConnection(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // The pool handed out a connection whose backend is gone; every idle one is likely gone too.
+                _dataSource.Clear();
+            }
+            catch (NpgsqlException ex)
+            {
+                throw Failed(what, ex);
+            }
+            catch (TimeoutException ex)
+            {
+                throw Failed(what, ex);
+            }
+        }
+    }
+
+    /// <summary>Commits; a failure here has an unknown outcome, so it is reported rather than retried.</summary>
+    public static async Task CommitAsync(NpgsqlTransaction transaction, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new MemoryStorageException($"PostgreSQL failed while committing ({what}); the outcome is unknown: {ex.Message}", ex);
+        }
+    }
+
+    public async ValueTask EnsureMigratedAsync(CancellationToken cancellationToken)
+    {
+        if (_migrated || !_runMigrations)
+        {
+            return;
+        }
+
+        await _migrateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_migrated)
+            {
+                return;
+            }
+
+            try
+            {
+                var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    await PostgreSqlMigrator.MigrateAsync(connection, Schema, _migrations, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (NpgsqlException ex)
+            {
+                throw Failed($"migrating the \"{Component}\" tables", ex);
+            }
+
+            _migrated = true;
+        }
+        finally
+        {
+            _migrateGate.Release();
+        }
+    }
+
+    public MemoryStorageException Failed(string what, Exception inner) =>
+        new($"PostgreSQL failed while {what} (schema \"{Schema}\", component \"{Component}\"): {inner.Message}", inner);
+
+    /// <summary>A stable 64-bit advisory-lock key (string.GetHashCode is randomized per process, so FNV-1a).</summary>
+    public static long LockKey(string name)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in name)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return unchecked((long)hash);
+    }
+
+    private static bool IsDeadConnection(NpgsqlException ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
+        _ => ex.InnerException is IOException or System.Net.Sockets.SocketException || ex.IsTransient,
+    };
+}
