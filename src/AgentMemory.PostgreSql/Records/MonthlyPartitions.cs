@@ -23,8 +23,12 @@ internal sealed class MonthlyPartitions(RecordsDatabase database, string table)
         return new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero);
     }
 
-    /// <summary>Makes sure the partition holding <paramref name="instant"/> exists (a no-op after the first call per month).</summary>
-    public async Task EnsureAsync(NpgsqlConnection connection, DateTimeOffset instant, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure the partition holding <paramref name="instant"/> exists (a no-op after the first call per month).
+    /// Inside the caller's <paramref name="transaction"/> when one is given: should it roll back, the caller must
+    /// <see cref="Forget"/>.
+    /// </summary>
+    public async Task EnsureAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, DateTimeOffset instant, CancellationToken cancellationToken)
     {
         var start = MonthStart(instant);
         var month = (start.Year * 12) + start.Month;
@@ -38,13 +42,23 @@ internal sealed class MonthlyPartitions(RecordsDatabase database, string table)
             CREATE TABLE IF NOT EXISTS {schema}.{{Name(start)}} PARTITION OF {schema}.{{table}}
                 FOR VALUES FROM ('{{Literal(start)}}') TO ('{{Literal(start.AddMonths(1))}}');
             """);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (transaction.ConfigureAwait(false))
+        var own = transaction is null ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        try
         {
-            using var command = database.Command(connection, sql, transaction);
+            using var command = database.Command(connection, sql, transaction ?? own);
             command.Parameters.AddWithValue("lock", RecordsDatabase.LockKey($"agentmemory.partitions:{database.Schema}.{table}"));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         _known[month] = true;
