@@ -14,6 +14,15 @@ internal static class AnchoredAuditChain
 {
     private static readonly byte[] AnchorLabel = "AgentMemory.AuditAnchor.v1"u8.ToArray();
 
+    /// <summary>The hash of entry 1's predecessor (32 zero bytes).</summary>
+    public static byte[] GenesisHash() => AuditChain.GenesisHash.ToArray();
+
+    /// <summary>An entry's chain hash (the engine's <see cref="AuditChain.ComputeHash"/>).</summary>
+    public static byte[] ComputeHash(long sequence, MemoryAuditRecord record, ReadOnlySpan<byte> previousHash) => AuditChain.ComputeHash(sequence, record, previousHash);
+
+    /// <summary>The head's HMAC (the engine's <see cref="AuditChain.ComputeHeadMac"/>).</summary>
+    public static byte[] ComputeHeadMac(ReadOnlySpan<byte> key, long sequence, ReadOnlySpan<byte> hash) => AuditChain.ComputeHeadMac(key, sequence, hash);
+
     public static byte[] ComputeAnchorMac(ReadOnlySpan<byte> key, long firstSequence, ReadOnlySpan<byte> previousHash)
     {
         Span<byte> message = stackalloc byte[AnchorLabel.Length + 8 + AuditChain.HashSize];

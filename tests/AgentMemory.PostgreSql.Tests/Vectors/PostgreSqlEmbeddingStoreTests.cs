@@ -138,6 +138,52 @@ public sealed class PostgreSqlEmbeddingStoreTests(PostgresServerFixture fixture)
         (await store.QueryAsync(new float[] { 0, 0, 1 }, 1)).Single().Id.Should().Be("sql");
     }
 
+    [SkippableFact]
+    public async Task ConcurrentWriters_InTwoInstances_ConvergeOnTheSameIndex()
+    {
+        var options = Options("converge");
+        var stores = new[] { await OpenAsync(options), await OpenAsync(options) };
+        var ids = Enumerable.Range(0, 40).Select(i => $"v{i}").ToArray();
+        var everywhere = stores.Select(s => WaitForAll(s, ids)).ToArray();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            await start.Task;
+            for (var i = w; i < ids.Length; i += 4)
+            {
+                await stores[w % 2].UpsertAsync(ids[i], new float[] { 1, i, w + 1 }, new Dictionary<string, MetadataValue> { ["i"] = i });
+            }
+        })).ToArray();
+        start.SetResult();
+        await Task.WhenAll(writers);
+        await Task.WhenAll(everywhere);
+
+        var query = new float[] { 1, 20, 1 };
+        var first = await stores[0].QueryAsync(query, 40);
+        var second = await stores[1].QueryAsync(query, 40);
+        first.Select(h => h.Id).Should().BeEquivalentTo(ids);
+        second.Select(h => (h.Id, h.Score)).Should().Equal(first.Select(h => (h.Id, h.Score)));
+    }
+
+    private static Task WaitForAll(PostgreSqlEmbeddingStore store, IEnumerable<string> ids)
+    {
+        var pending = new HashSet<string>(ids);
+        var gate = new object();
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Changed += (_, e) =>
+        {
+            lock (gate)
+            {
+                if (e.Kind == EmbeddingChangeKind.Upserted && e.Id is not null && pending.Remove(e.Id) && pending.Count == 0)
+                {
+                    seen.TrySetResult();
+                }
+            }
+        };
+        return seen.Task;
+    }
+
     private static Task WaitFor(PostgreSqlEmbeddingStore store, EmbeddingChangeKind kind, string? id)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
