@@ -47,11 +47,12 @@ public sealed partial class PostgreSqlEmbeddingStore
             {
                 break;
             }
-            catch (Exception ex) when (ex is NpgsqlException or MemoryStorageException or IOException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
             {
                 _listening = false;
                 _listenerProcessId = 0;
                 LogListenerFailed(_logger, _db.Schema, ex);
+                FailFirstSync(ex);
             }
 
             // Register the delay before announcing the disconnect, so a fake clock advanced by an observer fires it.
@@ -81,7 +82,7 @@ public sealed partial class PostgreSqlEmbeddingStore
                     if (work.Id is null)
                     {
                         await ReloadAllAsync(stop).ConfigureAwait(false);
-                        _firstSync.TrySetResult();
+                        CompleteFirstSync();
                         Raise(EmbeddingChangeKind.Resynchronized, null);
                     }
                     else
@@ -99,7 +100,7 @@ public sealed partial class PostgreSqlEmbeddingStore
                     work.Done?.TrySetException(ex);
                     if (work.Id is null)
                     {
-                        _firstSync.TrySetException(ex);
+                        FailFirstSync(ex);
                     }
                 }
             }

@@ -46,7 +46,7 @@ public sealed partial class PostgreSqlEmbeddingStore : IAsyncDisposable
     private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _startGate = new(1, 1);
-    private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _listener;
     private Task? _processor;
     private volatile bool _listening;
@@ -124,7 +124,7 @@ public sealed partial class PostgreSqlEmbeddingStore : IAsyncDisposable
             }
         }
 
-        await _firstSync.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Volatile.Read(ref _firstSync).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stores an embedding (replacing one under the same id) and indexes it here at once; other instances index it after the notification.</summary>
@@ -268,7 +268,7 @@ public sealed partial class PostgreSqlEmbeddingStore : IAsyncDisposable
             }
         }
 
-        _firstSync.TrySetCanceled();
+        Volatile.Read(ref _firstSync).TrySetException(new ObjectDisposedException(nameof(PostgreSqlEmbeddingStore)));
         _index.Dispose();
         _stop.Dispose();
         _startGate.Dispose();
@@ -293,6 +293,25 @@ public sealed partial class PostgreSqlEmbeddingStore : IAsyncDisposable
         {
             throw new ArgumentException("A cosine store cannot hold or query a zero vector: it has no direction.", paramName);
         }
+    }
+
+    /// <summary>The first load is done: StartAsync returns from now on.</summary>
+    private void CompleteFirstSync() => Volatile.Read(ref _firstSync).TrySetResult();
+
+    /// <summary>
+    /// Before the first load has succeeded, a failure is handed to the callers waiting in StartAsync, and later callers
+    /// wait for the next attempt (the listener keeps retrying), so a store started while the server was down recovers.
+    /// </summary>
+    private void FailFirstSync(Exception exception)
+    {
+        var current = Volatile.Read(ref _firstSync);
+        if (current.Task.IsCompleted)
+        {
+            return;
+        }
+
+        Interlocked.CompareExchange(ref _firstSync, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), current);
+        current.TrySetException(exception as MemoryStorageException ?? _db.Failed("loading embeddings", exception));
     }
 
     /// <summary>One item of the apply loop: re-read one id, or (Id null) reload everything.</summary>

@@ -70,6 +70,9 @@ public sealed class RecordsFaultTests(PostgresServerFixture fixture)
             .WithMessage("*\"history\"*");
         (await workflows.Invoking(w => w.GetInfoAsync("wf").AsTask()).Should().ThrowAsync<MemoryStorageException>())
             .WithMessage("*reading workflow information*");
+        await using var embeddings = new PostgreSqlEmbeddingStore(dataSource, new PostgreSqlRecordsOptions { EmbeddingDimensions = 2 });
+        await embeddings.Invoking(e => e.QueryAsync(new float[] { 1, 0 }).AsTask()).Should().ThrowAsync<MemoryStorageException>();
+        (await embeddings.CheckHealthAsync()).Status.Should().Be(MemoryHealthStatus.Unhealthy);
     }
 
     private static MemoryAuditRecord Record(string resource) =>
