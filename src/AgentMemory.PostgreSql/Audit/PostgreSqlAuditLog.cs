@@ -103,15 +103,11 @@ public sealed class PostgreSqlAuditLog : IMemoryAuditLog, IDisposable
             command.Parameters.Add(new NpgsqlParameter<long?>("to", query.To?.UtcTicks));
             command.Parameters.Add(new NpgsqlParameter("principal", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)query.PrincipalId ?? DBNull.Value });
             command.Parameters.AddWithValue("limit", query.Limit);
-            var result = new List<MemoryAuditEntry>();
-            using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            return await RecordsDatabase.ReadAllAsync(command, static reader =>
             {
                 var (sequence, entry, previous, hash) = ReadEntry(reader);
-                result.Add(new MemoryAuditEntry(sequence, entry, Convert.ToHexStringLower(previous), Convert.ToHexStringLower(hash)));
-            }
-
-            return result;
+                return new MemoryAuditEntry(sequence, entry, Convert.ToHexStringLower(previous), Convert.ToHexStringLower(hash));
+            }, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -126,15 +122,8 @@ public sealed class PostgreSqlAuditLog : IMemoryAuditLog, IDisposable
             {
                 var head = await ReadHeadAsync(connection, transaction, ct).ConfigureAwait(false);
                 var anchor = await ReadAnchorAsync(connection, transaction, ct).ConfigureAwait(false);
-                var entries = new List<(long, MemoryAuditRecord, byte[], byte[])>();
-                using (var command = _db.Command(connection, _db.Sql($"SELECT {EntryColumns} FROM {{schema}}.audit_entries ORDER BY seq"), transaction))
-                {
-                    using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        entries.Add(ReadEntry(reader));
-                    }
-                }
+                using var command = _db.Command(connection, _db.Sql($"SELECT {EntryColumns} FROM {{schema}}.audit_entries ORDER BY seq"), transaction);
+                var entries = await RecordsDatabase.ReadAllAsync(command, ReadEntry, ct).ConfigureAwait(false);
 
                 return AnchoredAuditChain.Verify(entries, anchor, head is { } h ? (h.Sequence, h.Hash, h.Mac) : null, _key);
             }
@@ -175,10 +164,10 @@ public sealed class PostgreSqlAuditLog : IMemoryAuditLog, IDisposable
                 using (var first = _db.Command(connection, _db.Sql("SELECT seq, prev FROM {schema}.audit_entries WHERE appended_at >= @keep ORDER BY seq LIMIT 1"), transaction))
                 {
                     first.Parameters.AddWithValue("keep", keepFrom);
-                    using var reader = await first.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    if (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    var rows = await RecordsDatabase.ReadAllAsync(first, static reader => (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)), ct).ConfigureAwait(false);
+                    if (rows.Count > 0)
                     {
-                        anchor = (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
+                        anchor = rows[0];
                     }
                 }
 
@@ -291,19 +280,15 @@ public sealed class PostgreSqlAuditLog : IMemoryAuditLog, IDisposable
     private async Task<(long Sequence, byte[] Hash, byte[] Mac, DateTimeOffset AppendedAt)?> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         using var command = _db.Command(connection, _db.Sql("SELECT seq, hash, mac, appended_at FROM {schema}.audit_head WHERE id = 1"), transaction);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<DateTimeOffset>(3))
-            : null;
+        var rows = await RecordsDatabase.ReadAllAsync(command, static reader => (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<DateTimeOffset>(3)), cancellationToken).ConfigureAwait(false);
+        return rows.Count > 0 ? rows[0] : null;
     }
 
     private async Task<(long FirstSequence, byte[] PreviousHash, byte[] Mac)?> ReadAnchorAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         using var command = _db.Command(connection, _db.Sql("SELECT first_seq, prev, mac FROM {schema}.audit_anchor WHERE id = 1"), transaction);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2))
-            : null;
+        var rows = await RecordsDatabase.ReadAllAsync(command, static reader => (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2)), cancellationToken).ConfigureAwait(false);
+        return rows.Count > 0 ? rows[0] : null;
     }
 
     private static (long Sequence, MemoryAuditRecord Record, byte[] PreviousHash, byte[] Hash) ReadEntry(NpgsqlDataReader reader)

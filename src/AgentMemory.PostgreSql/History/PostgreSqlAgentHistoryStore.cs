@@ -106,14 +106,7 @@ public sealed class PostgreSqlAgentHistoryStore : IAgentHistoryStore
             read.Parameters.AddWithValue("flow", flowId);
             read.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Text) { Value = (object?)runId ?? DBNull.Value });
             read.Parameters.AddWithValue("limit", limit);
-            var result = new List<FlowRunRecord<T>>();
-            using var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                result.Add(new FlowRunRecord<T>(flowId, reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), FromJson<T>(reader.GetString(3), flowId)));
-            }
-
-            return result;
+            return await RecordsDatabase.ReadAllAsync(read, reader => new FlowRunRecord<T>(flowId, reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), FromJson<T>(reader.GetString(3), flowId)), ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -167,34 +160,29 @@ public sealed class PostgreSqlAgentHistoryStore : IAgentHistoryStore
         return await _db.RunAsync("reading a task output", async (connection, ct) =>
         {
             var now = _time.GetUtcNow();
-            string json;
-            byte[]? codec;
-            DateTimeOffset writtenAt;
-            using (var read = _db.Command(connection, _db.Sql("SELECT output::text, metadata_codec, written_at, expires_at FROM {schema}.task_outputs WHERE task_id = @task")))
+            using var read = _db.Command(connection, _db.Sql("SELECT output::text, metadata_codec, written_at, expires_at FROM {schema}.task_outputs WHERE task_id = @task"));
+            read.Parameters.AddWithValue("task", taskId);
+            var rows = await RecordsDatabase.ReadAllAsync(read, static reader => (
+                Json: reader.GetString(0),
+                Codec: reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1),
+                WrittenAt: reader.GetFieldValue<DateTimeOffset>(2),
+                ExpiresAt: reader.IsDBNull(3) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(3)), ct).ConfigureAwait(false);
+            if (rows.Count == 0)
             {
-                read.Parameters.AddWithValue("task", taskId);
-                using var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    return null;
-                }
-
-                if (!reader.IsDBNull(3) && reader.GetFieldValue<DateTimeOffset>(3) <= now)
-                {
-                    await reader.DisposeAsync().ConfigureAwait(false);
-                    using var delete = _db.Command(connection, _db.Sql("DELETE FROM {schema}.task_outputs WHERE task_id = @task AND expires_at <= @now"));
-                    delete.Parameters.AddWithValue("task", taskId);
-                    delete.Parameters.AddWithValue("now", now);
-                    await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    return null;
-                }
-
-                json = reader.GetString(0);
-                codec = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
-                writtenAt = reader.GetFieldValue<DateTimeOffset>(2);
+                return null;
             }
 
-            return new TaskOutput<T>(taskId, FromJson<T>(json, taskId), MetadataCodec.Decode(codec), writtenAt);
+            var row = rows[0];
+            if (row.ExpiresAt <= now)
+            {
+                using var delete = _db.Command(connection, _db.Sql("DELETE FROM {schema}.task_outputs WHERE task_id = @task AND expires_at <= @now"));
+                delete.Parameters.AddWithValue("task", taskId);
+                delete.Parameters.AddWithValue("now", now);
+                await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                return null;
+            }
+
+            return new TaskOutput<T>(taskId, FromJson<T>(row.Json, taskId), MetadataCodec.Decode(row.Codec), row.WrittenAt);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -250,11 +238,10 @@ public sealed class PostgreSqlAgentHistoryStore : IAgentHistoryStore
             """), transaction);
         fence.Parameters.AddWithValue("resource", resource);
         fence.Parameters.AddWithValue("token", token);
-        using var reader = await fence.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        if (reader.IsDBNull(0))
+        var (moved, current) = (await RecordsDatabase.ReadAllAsync(fence, static reader => (Moved: !reader.IsDBNull(0), Current: reader.IsDBNull(1) ? 0 : reader.GetInt64(1)), cancellationToken).ConfigureAwait(false))[0];
+        if (!moved)
         {
-            throw new MemoryFencingException(resource, token, reader.GetInt64(1));
+            throw new MemoryFencingException(resource, token, current);
         }
     }
 

@@ -81,10 +81,8 @@ internal sealed class MonthlyPartitions(RecordsDatabase database, string table)
         command.Parameters.AddWithValue("schema", database.Schema);
         command.Parameters.AddWithValue("table", table);
         var result = new List<(string, DateTimeOffset)>();
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var name in await RecordsDatabase.ReadAllAsync(command, static reader => reader.GetString(0), cancellationToken).ConfigureAwait(false))
         {
-            var name = reader.GetString(0);
             if (TryParse(name, out var start))
             {
                 result.Add((name, start));

@@ -79,6 +79,22 @@ internal sealed class RecordsDatabase
         }
     }
 
+    /// <summary>Runs a query and maps every row, closing the reader asynchronously (a synchronous close may block on the socket).</summary>
+    public static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+    {
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(map(reader));
+            }
+
+            return rows;
+        }
+    }
+
     /// <summary>Commits; a failure here has an unknown outcome, so it is reported rather than retried.</summary>
     public static async Task CommitAsync(NpgsqlTransaction transaction, string what, CancellationToken cancellationToken)
     {

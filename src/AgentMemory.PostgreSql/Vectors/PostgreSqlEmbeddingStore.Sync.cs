@@ -1,3 +1,4 @@
+using AgentMemory.PostgreSql.Records;
 using AgentMemory.Serialization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -116,17 +117,12 @@ public sealed partial class PostgreSqlEmbeddingStore
         var rows = await _db.RunAsync("loading embeddings", async (connection, ct) =>
         {
             using var read = _db.Command(connection, _db.Sql($"SELECT {SelectColumns} FROM {{schema}}.embeddings"));
-            var result = new List<(string Id, float[] Vector, byte[]? Codec)>();
-            using var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                if (reader.GetInt32(1) == Dimensions)
-                {
-                    result.Add((reader.GetString(0), reader.GetFieldValue<float[]>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3)));
-                }
-            }
-
-            return result;
+            var all = await RecordsDatabase.ReadAllAsync(read, static reader => (
+                Id: reader.GetString(0),
+                Dimensions: reader.GetInt32(1),
+                Vector: reader.GetFieldValue<float[]>(2),
+                Codec: reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3)), ct).ConfigureAwait(false);
+            return all.Where(r => r.Dimensions == Dimensions).Select(r => (r.Id, r.Vector, r.Codec)).ToList();
         }, cancellationToken).ConfigureAwait(false);
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, vector, codec) in rows)
@@ -149,10 +145,11 @@ public sealed partial class PostgreSqlEmbeddingStore
         {
             using var read = _db.Command(connection, _db.Sql($"SELECT {SelectColumns} FROM {{schema}}.embeddings WHERE id = @id"));
             read.Parameters.AddWithValue("id", id);
-            using var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            return await reader.ReadAsync(ct).ConfigureAwait(false) && reader.GetInt32(1) == Dimensions
-                ? (reader.GetFieldValue<float[]>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3))
-                : ((float[] Vector, byte[]? Codec)?)null;
+            var rows = await RecordsDatabase.ReadAllAsync(read, static reader => (
+                Dimensions: reader.GetInt32(1),
+                Vector: reader.GetFieldValue<float[]>(2),
+                Codec: reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3)), ct).ConfigureAwait(false);
+            return rows.Count == 1 && rows[0].Dimensions == Dimensions ? (rows[0].Vector, rows[0].Codec) : ((float[] Vector, byte[]? Codec)?)null;
         }, cancellationToken).ConfigureAwait(false);
         if (row is { } r && TryIndex(id, r.Vector, r.Codec))
         {

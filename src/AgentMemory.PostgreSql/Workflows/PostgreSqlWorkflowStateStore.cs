@@ -228,7 +228,6 @@ public sealed class PostgreSqlWorkflowStateStore : IWorkflowStateStore
                 }
 
                 var last = Math.Min(toVersion ?? head.Version, head.Version);
-                var result = new List<WorkflowEvent<TEvent>>();
                 using var read = _db.Command(connection, _db.Sql("""
                     SELECT version, appended_at, data FROM {schema}.workflow_events
                     WHERE instance_id = @id AND version BETWEEN @from AND @to ORDER BY version
@@ -236,16 +235,10 @@ public sealed class PostgreSqlWorkflowStateStore : IWorkflowStateStore
                 read.Parameters.AddWithValue("id", instanceId);
                 read.Parameters.AddWithValue("from", fromVersion);
                 read.Parameters.AddWithValue("to", last);
-                using var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    result.Add(new WorkflowEvent<TEvent>(
-                        reader.GetInt64(0),
-                        reader.GetFieldValue<DateTimeOffset>(1),
-                        _serializer.Deserialize<TEvent>(reader.GetFieldValue<byte[]>(2))));
-                }
-
-                return result;
+                return await RecordsDatabase.ReadAllAsync(read, reader => new WorkflowEvent<TEvent>(
+                    reader.GetInt64(0),
+                    reader.GetFieldValue<DateTimeOffset>(1),
+                    _serializer.Deserialize<TEvent>(reader.GetFieldValue<byte[]>(2))), ct).ConfigureAwait(false);
             }
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -355,19 +348,15 @@ public sealed class PostgreSqlWorkflowStateStore : IWorkflowStateStore
         using (var read = _db.Command(connection, _db.Sql($"SELECT {InstanceColumns} FROM {{schema}}.workflow_instances WHERE instance_id = @id{(forUpdate ? " FOR UPDATE" : "")}"), transaction))
         {
             read.Parameters.AddWithValue("id", instanceId);
-            using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                head = new Head(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetInt64(2),
-                    (WorkflowStatus)reader.GetInt16(3),
-                    reader.GetFieldValue<DateTimeOffset>(4),
-                    reader.GetFieldValue<DateTimeOffset>(5),
-                    reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-                    reader.GetFieldValue<long[]>(7));
-            }
+            head = (await RecordsDatabase.ReadAllAsync(read, static reader => new Head(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                (WorkflowStatus)reader.GetInt16(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                reader.GetFieldValue<long[]>(7)), cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         }
 
         if (head?.ExpiresAt is { } expires && expires <= now)
@@ -414,17 +403,16 @@ public sealed class PostgreSqlWorkflowStateStore : IWorkflowStateStore
         read.Parameters.AddWithValue("id", head.Id);
         read.Parameters.AddWithValue("from", from);
         read.Parameters.AddWithValue("to", target);
-        using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await RecordsDatabase.ReadAllAsync(read, static reader => (Version: reader.GetInt64(0), Data: reader.GetFieldValue<byte[]>(1)), cancellationToken).ConfigureAwait(false);
         var expected = from + 1;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var (version, data) in rows)
         {
-            var version = reader.GetInt64(0);
             if (version != expected)
             {
                 break;
             }
 
-            state = definition.Apply(state, _serializer.Deserialize<TEvent>(reader.GetFieldValue<byte[]>(1)));
+            state = definition.Apply(state, _serializer.Deserialize<TEvent>(data));
             expected++;
         }
 
