@@ -65,6 +65,8 @@ public sealed class PostgreSqlAgentHistoryStore : IAgentHistoryStore
             for (var attempt = 1; ; attempt++)
             {
                 await _partitions.EnsureAsync(connection, null, writtenAt, ct).ConfigureAwait(false);
+                var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using var _ = transaction.ConfigureAwait(false);
                 using var insert = _db.Command(connection, _db.Sql("""
                     WITH head AS (
                         INSERT INTO {schema}.flow_heads AS h (flow_id, last_seq) VALUES (@flow, 1)
@@ -73,14 +75,16 @@ public sealed class PostgreSqlAgentHistoryStore : IAgentHistoryStore
                     INSERT INTO {schema}.flow_runs (flow_id, seq, run_id, written_at, data)
                     SELECT @flow, last_seq, @run, @at, @data FROM head
                     RETURNING seq
-                    """));
+                    """), transaction);
                 insert.Parameters.AddWithValue("flow", flowId);
                 insert.Parameters.AddWithValue("run", runId);
                 insert.Parameters.AddWithValue("at", writtenAt);
                 insert.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, json);
                 try
                 {
-                    return (long)(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+                    var sequence = (long)(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+                    await RecordsDatabase.CommitAsync(transaction, "writing a flow run", ct).ConfigureAwait(false);
+                    return sequence;
                 }
                 catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation && attempt == 1)
                 {

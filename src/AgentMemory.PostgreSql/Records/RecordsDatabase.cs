@@ -9,11 +9,14 @@ namespace AgentMemory.PostgreSql.Records;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="RunAsync{T}"/> retries a unit of work once when the first attempt failed because its pooled connection
-/// was dead (the server restarted or an administrator terminated the backend): the pool's idle connections are
-/// cleared and the work runs again on a fresh one. Every unit of work is one transaction, so a failure before its
-/// commit left nothing behind; a failure during the commit itself is reported, never retried, because its outcome
-/// is unknown.
+/// <see cref="RunAsync{T}"/> retries a unit of work once when the server reported that it ended the session
+/// (<c>57P01</c> admin shutdown, <c>57P02</c> crash shutdown, <c>57P03</c> cannot connect now: a backend terminated by an
+/// administrator, or a server restarted with a fast shutdown): the pool's idle connections, which are likely dead too,
+/// are cleared and the work runs again on a fresh connection. A terminated session aborts its open transaction, and
+/// every unit of work is one transaction (an explicit one, or a single idempotent statement), so nothing of the failed
+/// attempt remains; a failure during an explicit commit is reported, never retried, because its outcome is unknown.
+/// Any other connection failure (a socket closed without a word, a timeout) clears the pool and is reported as a
+/// <see cref="MemoryStorageException"/>: the next call gets a fresh connection.
 /// </para>
 /// <para>Thread-safe.</para>
 /// </remarks>
@@ -63,13 +66,18 @@ internal sealed class RecordsDatabase
                     return await work(connection, cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (NpgsqlException ex) when (attempt == 1 && IsDeadConnection(ex) && !cancellationToken.IsCancellationRequested)
+            catch (PostgresException ex) when (attempt == 1 && IsTerminatedSession(ex) && !cancellationToken.IsCancellationRequested)
             {
                 // The pool handed out a connection whose backend is gone; every idle one is likely gone too.
                 _dataSource.Clear();
             }
             catch (NpgsqlException ex)
             {
+                if (ex is PostgresException pg ? IsTerminatedSession(pg) : ex.InnerException is IOException or System.Net.Sockets.SocketException)
+                {
+                    _dataSource.Clear();
+                }
+
                 throw Failed(what, ex);
             }
             catch (TimeoutException ex)
@@ -159,9 +167,6 @@ internal sealed class RecordsDatabase
         return unchecked((long)hash);
     }
 
-    private static bool IsDeadConnection(NpgsqlException ex) => ex switch
-    {
-        PostgresException pg => pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
-        _ => ex.InnerException is IOException or System.Net.Sockets.SocketException || ex.IsTransient,
-    };
+    private static bool IsTerminatedSession(PostgresException ex) =>
+        ex.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow;
 }
