@@ -59,6 +59,24 @@ public sealed class RecordsFaultTests(PostgresServerFixture fixture)
     }
 
     [SkippableFact]
+    public async Task ACrashedServer_FailsClearlyWhileDown_AndLaterCallsWorkAfterItRestarts()
+    {
+        await using var server = await PostgresServer.StartAsync();
+        var connectionString = await server.CreateDatabaseAsync("recordscrash");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var workflows = new PostgreSqlWorkflowStateStore(dataSource, RecordsHarness.Options("crash"));
+        await workflows.AppendAsync(Sum, "wf", [1], 0);
+
+        await server.StopAsync();
+        (await workflows.Invoking(w => w.AppendAsync(Sum, "wf", [2], 1).AsTask()).Should().ThrowAsync<MemoryStorageException>())
+            .WithMessage("*appending workflow events*");
+
+        await server.StartAgainAsync();
+        (await workflows.AppendAsync(Sum, "wf", [2], 1)).Version.Should().Be(2);
+        (await workflows.GetStateAsync(Sum, "wf"))!.State.Should().Be(3);
+    }
+
+    [SkippableFact]
     public async Task AnUnreachableServer_IsAMemoryStorageException_NamingTheWork()
     {
         fixture.Server.Port.Should().BePositive();
