@@ -17,7 +17,7 @@ namespace AgentMemory;
 /// </remarks>
 public interface IHierarchicalMemory
 {
-    /// <summary>Stores a memory at a level (then evicts the level's least valuable memories of that scope beyond its capacity).</summary>
+    /// <summary>Stores a memory at a level, then evicts the level's least valuable other memories of that scope beyond its capacity (a new memory always gets in).</summary>
     /// <param name="input">What to store; its metadata must not use the reserved <c>hierarchy.</c> fields.</param>
     /// <param name="level">The level to enter at.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -60,16 +60,16 @@ public interface IHierarchicalMemory
     /// <param name="id">The memory id.</param>
     /// <param name="scope">The scope of the request.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The memory at its (possibly new) level, or null if there is none visible to <paramref name="scope"/>.</returns>
+    /// <returns>The memory at its (possibly new) level, or null if there is none visible to <paramref name="scope"/> (an expired one is deleted).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="id"/> or <paramref name="scope"/> is null.</exception>
     ValueTask<LeveledMemory?> ValidateAsync(string id, MemoryScope scope, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves a memory to a level explicitly (up or down), whatever the rules say.</summary>
+    /// <summary>Moves a memory to a level explicitly (up or down), whatever the rules say; the level's least valuable other memories of that scope beyond its capacity are evicted.</summary>
     /// <param name="id">The memory id.</param>
     /// <param name="scope">The scope of the request.</param>
     /// <param name="level">The level to move to.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The memory at its new level, or null if there is none visible to <paramref name="scope"/>.</returns>
+    /// <returns>The memory at its new level, or null if there is none visible to <paramref name="scope"/> (an expired one is deleted).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="id"/> or <paramref name="scope"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="level"/> is not defined.</exception>
     ValueTask<LeveledMemory?> MoveAsync(string id, MemoryScope scope, MemoryLevel level, CancellationToken cancellationToken = default);

@@ -67,9 +67,10 @@ public sealed partial class HierarchicalMemory
 
     /// <summary>
     /// Deletes the least valuable memories of one scope and level beyond the level's capacity: lowest importance
-    /// first, then least recently used (accessed or formed), then by id.
+    /// first, then least recently used (accessed or formed), then by id. The memory just stored or moved
+    /// (<paramref name="protectedId"/>) is never the one to go: a new arrival always gets in.
     /// </summary>
-    private async ValueTask EvictOverCapacityAsync(MemoryScope scope, MemoryLevel level, List<string> evicted, CancellationToken cancellationToken)
+    private async ValueTask EvictOverCapacityAsync(MemoryScope scope, MemoryLevel level, List<string> evicted, CancellationToken cancellationToken, string? protectedId = null)
     {
         var members = (await _memory.SnapshotAsync(cancellationToken).ConfigureAwait(false))
             .Where(r => r.Scope == scope && LevelOf(r) == level)
@@ -81,6 +82,7 @@ public sealed partial class HierarchicalMemory
         }
 
         var victims = members
+            .Where(r => r.Id != protectedId)
             .OrderBy(r => r.Importance)
             .ThenBy(r => r.LastAccessedAt ?? r.Timestamp)
             .ThenBy(r => r.Id, StringComparer.Ordinal)

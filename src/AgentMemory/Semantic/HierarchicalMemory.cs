@@ -92,7 +92,7 @@ public sealed partial class HierarchicalMemory : IHierarchicalMemory
                 Timestamp = input.Timestamp,
             },
             cancellationToken).ConfigureAwait(false);
-        await EvictOverCapacityAsync(stored.Scope, level, [], cancellationToken).ConfigureAwait(false);
+        await EvictOverCapacityAsync(stored.Scope, level, [], cancellationToken, stored.Id).ConfigureAwait(false);
         return new LeveledMemory(stored, level, 0);
     }
 
@@ -190,6 +190,11 @@ public sealed partial class HierarchicalMemory : IHierarchicalMemory
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(scope);
+        if (await DeleteIfExpiredAsync(id, scope, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         MemoryLevel? from = null;
         var record = await _memory.MutateAsync(id, scope, (r, _) =>
         {
@@ -216,10 +221,15 @@ public sealed partial class HierarchicalMemory : IHierarchicalMemory
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(scope);
         CheckLevel(level);
+        if (await DeleteIfExpiredAsync(id, scope, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         var record = await _memory.MutateAsync(id, scope, (r, _) => LevelOf(r) is { } current && current != level ? WithMetadata(r, level, ValidationsOf(r)) : r, cancellationToken).ConfigureAwait(false);
         if (record is not null && LevelOf(record) is not null)
         {
-            await EvictOverCapacityAsync(record.Scope, level, [], cancellationToken).ConfigureAwait(false);
+            await EvictOverCapacityAsync(record.Scope, level, [], cancellationToken, record.Id).ConfigureAwait(false);
         }
 
         return Leveled(record, null);
