@@ -165,7 +165,7 @@ public interface ISemanticMemory
     /// <param name="options">What to preload; null for the defaults (every memory of importance 0.8 or more, at most 100).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What was preloaded.</returns>
-    /// <exception cref="ArgumentException">An option is out of range, or a warm-up query is empty.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or a warm-up query is invalid.</exception>
     /// <exception cref="EmbeddingException">The embedder failed.</exception>
     ValueTask<SemanticPreloadReport> PreloadAsync(SemanticPreloadOptions? options = null, CancellationToken cancellationToken = default);
 

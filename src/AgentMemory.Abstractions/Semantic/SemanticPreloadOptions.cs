@@ -4,7 +4,7 @@ namespace AgentMemory;
 /// <remarks>A plain settings object, read once by the call; not thread-safe to mutate while a call reads it.</remarks>
 public sealed class SemanticPreloadOptions
 {
-    /// <summary>Whose memories to preload (those visible to it); null for every memory. Warm-up queries run with this scope (<see cref="MemoryScope.Shared"/> when null).</summary>
+    /// <summary>Whose memories to preload (those visible to it); null for every memory.</summary>
     public MemoryScope? Scope { get; set; }
 
     /// <summary>Only memories at least this important are preloaded. Defaults to 0.8.</summary>
@@ -13,9 +13,11 @@ public sealed class SemanticPreloadOptions
     /// <summary>The most memories to preload, most important first; 0 preloads none. Defaults to 100.</summary>
     public int MaxCount { get; set; } = 100;
 
-    /// <summary>Query texts to run now, so that their embeddings and candidate sets are cached for the first real retrievals; null for none.</summary>
-    public IReadOnlyList<string>? WarmQueries { get; set; }
-
-    /// <summary>The limit the warm-up queries use; cached candidate sets serve later retrievals with a limit that asks for as many candidates (any limit up to 12 with the default settings). Defaults to 10.</summary>
-    public int WarmQueryLimit { get; set; } = 10;
+    /// <summary>
+    /// Queries to run now (without counting any access), so that their embeddings and candidate sets are cached for
+    /// the first real retrievals; null for none. A later retrieval hits the cache when it has the same text, scope,
+    /// types, bounds and filter instance, and a limit that asks for as many candidates (any limit up to 12 with the
+    /// default settings).
+    /// </summary>
+    public IReadOnlyList<MemoryQuery>? WarmQueries { get; set; }
 }

@@ -12,15 +12,15 @@ public sealed partial class SemanticMemory
             throw new ArgumentException($"{nameof(SemanticPreloadOptions.MinImportance)} must be between 0 and 1 (was {options.MinImportance}).", nameof(options));
         }
 
-        if (options.MaxCount < 0 || options.WarmQueryLimit < 1)
+        if (options.MaxCount < 0)
         {
-            throw new ArgumentException($"{nameof(SemanticPreloadOptions.MaxCount)} must be at least 0 and {nameof(SemanticPreloadOptions.WarmQueryLimit)} at least 1 (were {options.MaxCount} and {options.WarmQueryLimit}).", nameof(options));
+            throw new ArgumentException($"{nameof(SemanticPreloadOptions.MaxCount)} must be at least 0 (was {options.MaxCount}).", nameof(options));
         }
 
         var warm = options.WarmQueries ?? [];
-        if (warm.Any(string.IsNullOrWhiteSpace))
+        foreach (var query in warm)
         {
-            throw new ArgumentException("Warm-up queries must not be null, empty or whitespace.", nameof(options));
+            ValidateQuery(query, checkText: true);
         }
 
         var built = !_initialized;
@@ -47,14 +47,22 @@ public sealed partial class SemanticMemory
         }
 
         var warmed = 0;
-        if (warm.Count > 0 && _resultCache is not null)
+        foreach (var query in warm)
         {
-            var template = new MemoryQuery { Text = warm[0], Scope = scope ?? MemoryScope.Shared, Limit = options.WarmQueryLimit };
-            warmed = (await CandidatesAsync(warm, template, cancellationToken).ConfigureAwait(false)).Length;
-        }
-        else if (warm.Count > 0 && _embeddingCache is not null)
-        {
-            warmed = (await EmbedQueriesAsync([.. warm], cancellationToken).ConfigureAwait(false)).Length;
+            if (_resultCache is not null)
+            {
+                await CandidatesAsync([query.Text], query, cancellationToken).ConfigureAwait(false);
+            }
+            else if (_embeddingCache is not null)
+            {
+                await EmbedQueriesAsync([query.Text], cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                break;
+            }
+
+            warmed++;
         }
 
         return new SemanticPreloadReport(built, _records.Count, important, read, warmed);

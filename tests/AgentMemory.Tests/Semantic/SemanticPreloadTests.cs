@@ -23,7 +23,7 @@ public sealed class SemanticPreloadTests : IDisposable
 
         var embedder = new ConceptEmbedder();
         using var restarted = new SemanticMemory(first.Store, embeddingGenerator: embedder, timeProvider: first.Time);
-        var report = await restarted.PreloadAsync(new SemanticPreloadOptions { Scope = Alice, MinImportance = 0.5, WarmQueries = ["allergies", "seat"] });
+        var report = await restarted.PreloadAsync(new SemanticPreloadOptions { Scope = Alice, MinImportance = 0.5, WarmQueries = [new MemoryQuery { Text = "allergies", Scope = Alice }, new MemoryQuery { Text = "seat", Scope = Alice, Types = [MemoryType.Preference] }] });
 
         report.IndexBuilt.Should().BeTrue();
         report.IndexedMemories.Should().Be(4);
@@ -35,7 +35,9 @@ public sealed class SemanticPreloadTests : IDisposable
         var results = await restarted.RetrieveAsync(new MemoryQuery { Text = "allergies", Scope = Alice });
         embedder.Calls.Should().Be(calls, "the warm-up query's candidates were cached");
         results.Should().NotBeEmpty();
-        (await restarted.GetStatisticsAsync()).Cache!.ResultHits.Should().Be(1);
+        await restarted.RetrieveAsync(new MemoryQuery { Text = "seat", Scope = Alice, Types = [MemoryType.Preference], Limit = 3 });
+        embedder.Calls.Should().Be(calls);
+        (await restarted.GetStatisticsAsync()).Cache!.ResultHits.Should().Be(2);
 
         (await restarted.PreloadAsync()).IndexBuilt.Should().BeFalse();
     }
@@ -46,7 +48,7 @@ public sealed class SemanticPreloadTests : IDisposable
         using var h = new SemanticHarness();
         await FluentActions.Awaiting(() => h.Memory.PreloadAsync(new SemanticPreloadOptions { MinImportance = 2 }).AsTask()).Should().ThrowAsync<ArgumentException>();
         await FluentActions.Awaiting(() => h.Memory.PreloadAsync(new SemanticPreloadOptions { MaxCount = -1 }).AsTask()).Should().ThrowAsync<ArgumentException>();
-        await FluentActions.Awaiting(() => h.Memory.PreloadAsync(new SemanticPreloadOptions { WarmQueries = [" "] }).AsTask()).Should().ThrowAsync<ArgumentException>();
+        await FluentActions.Awaiting(() => h.Memory.PreloadAsync(new SemanticPreloadOptions { WarmQueries = [new MemoryQuery { Text = " " }] }).AsTask()).Should().ThrowAsync<ArgumentException>();
     }
 
     [Fact]
@@ -75,7 +77,7 @@ public sealed class SemanticPreloadTests : IDisposable
         await using (var provider = Build(time, path))
         {
             var memory = provider.GetRequiredService<ISemanticMemory>();
-            var report = await memory.PreloadAsync(new SemanticPreloadOptions { Scope = Alice, WarmQueries = ["passport expiry"] });
+            var report = await memory.PreloadAsync(new SemanticPreloadOptions { Scope = Alice, WarmQueries = [new MemoryQuery { Text = "passport expiry", Scope = Alice }] });
             report.IndexBuilt.Should().BeTrue();
             report.IndexedMemories.Should().Be(31);
             report.Important.Select(m => m.Id).Should().Equal(original.Id);
