@@ -15,6 +15,7 @@ public class RetrievalCacheBenchmarks
     private HybridFixture _uncached = null!;
     private HybridFixture _cached = null!;
     private int _cursor;
+    private bool _flip;
 
     [GlobalSetup]
     public void Setup()
@@ -26,6 +27,9 @@ public class RetrievalCacheBenchmarks
             _cached.Memory.RetrieveAsync(_cached.Query(i, updateAccess: false)).AsTask().GetAwaiter().GetResult();
         }
     }
+
+    /// <summary>Alternates, so that every write really changes the memory (an unchanged importance invalidates nothing).</summary>
+    private double NextImportance() => (_flip = !_flip) ? 0.3 : 0.7;
 
     [GlobalCleanup]
     public void Cleanup()
@@ -46,7 +50,7 @@ public class RetrievalCacheBenchmarks
     public async Task<string> CachedAfterOtherTenantsWrite()
     {
         var i = _cursor++;
-        await _cached.Memory.UpdateAsync(_cached.OtherIds[i % _cached.OtherIds.Count], HybridFixture.OtherUser, new MemoryUpdate { Importance = (i % 10) / 10.0 });
+        await _cached.Memory.UpdateAsync(_cached.OtherIds[0], HybridFixture.OtherUser, new MemoryUpdate { Importance = NextImportance() });
         return (await _cached.Memory.RetrieveAsync(_cached.Query(i, updateAccess: false)))[0].Memory.Id;
     }
 
@@ -54,8 +58,7 @@ public class RetrievalCacheBenchmarks
     public async Task<string> CachedAfterOwnWrite()
     {
         var i = _cursor++;
-        var (id, _) = _cached.UserVectors[i % _cached.UserVectors.Count];
-        await _cached.Memory.UpdateAsync(id, HybridFixture.User, new MemoryUpdate { Importance = (i % 10) / 10.0 });
+        await _cached.Memory.UpdateAsync(_cached.UserVectors[0].Id, HybridFixture.User, new MemoryUpdate { Importance = NextImportance() });
         return (await _cached.Memory.RetrieveAsync(_cached.Query(i, updateAccess: false)))[0].Memory.Id;
     }
 
@@ -63,8 +66,7 @@ public class RetrievalCacheBenchmarks
     public async Task<string> UncachedAfterOwnWrite()
     {
         var i = _cursor++;
-        var (id, _) = _uncached.UserVectors[i % _uncached.UserVectors.Count];
-        await _uncached.Memory.UpdateAsync(id, HybridFixture.User, new MemoryUpdate { Importance = (i % 10) / 10.0 });
+        await _uncached.Memory.UpdateAsync(_uncached.UserVectors[0].Id, HybridFixture.User, new MemoryUpdate { Importance = NextImportance() });
         return (await _uncached.Memory.RetrieveAsync(_uncached.Query(i, updateAccess: false)))[0].Memory.Id;
     }
 }

@@ -74,10 +74,19 @@ public sealed partial class SemanticMemory
         // may have seen the old indexes is never cached as current.
         var token = _versions.Current(query.Scope);
         var embeddings = await EmbedQueriesAsync([.. misses.Select(i => texts[i])], cancellationToken).ConfigureAwait(false);
+
+        // Several queries (multi-query retrieval): one pass over the vectors scores them all.
+        IReadOnlyList<IReadOnlyList<Vectors.VectorSearchResult>>? batched = null;
+        if (misses.Count > 1 && _vectors is { } vectors)
+        {
+            var (visible, predicate, k) = ScanFilter(query, TypeSet(query.Types));
+            batched = vectors.SearchBatch(embeddings, k, visible, predicate);
+        }
+
         for (var m = 0; m < misses.Count; m++)
         {
             var i = misses[m];
-            sets[i] = Candidates(texts[i], embeddings[m], query);
+            sets[i] = Candidates(texts[i], embeddings[m], query, batched?[m]);
             _resultCache?.Set(keys[i], (sets[i], token));
         }
 

@@ -175,16 +175,13 @@ public sealed partial class SemanticMemory
     /// the memories' content, embedding, type, importance, timestamp and metadata, never on access statistics or the
     /// clock, so it can be cached until one of those changes (see <see cref="ScopeVersions"/>).
     /// </summary>
-    private CandidateSet Candidates(string text, ReadOnlyMemory<float> embedding, MemoryQuery query)
+    private CandidateSet Candidates(string text, ReadOnlyMemory<float> embedding, MemoryQuery query, IReadOnlyList<Vectors.VectorSearchResult>? vectorHits = null)
     {
         var types = TypeSet(query.Types);
         // Visibility is tested on the indexes' scope-id arrays; the per-memory predicate runs only for queries with
         // further filters, and only on visible candidates.
-        var visible = VisibleScopes(query.Scope);
-        var needsPredicate = types is not null || query.MinImportance > 0 || query.From is not null || query.To is not null || query.Filter is not null;
-        Func<object?, bool>? predicate = needsPredicate ? tag => tag is MemoryCell { Current: { } s } && Passes(s.Record, query, types) : null;
-        var candidates = Math.Max(MinCandidates, query.Limit * _options.CandidateMultiplier);
-        var vectorHits = _vectors?.Search(embedding.Span, candidates, visible, predicate) ?? [];
+        var (visible, predicate, candidates) = ScanFilter(query, types);
+        vectorHits ??= _vectors?.Search(embedding.Span, candidates, visible, predicate) ?? [];
         IReadOnlyList<SearchHit> keywordHits = _options.KeywordWeight > 0 ? _keywords.Search(text, candidates, visible, predicate) : [];
 
         var vw = _options.VectorWeight;
@@ -230,6 +227,17 @@ public sealed partial class SemanticMemory
         }
 
         return new CandidateSet([.. ids], [.. relevances], bestRelevance);
+    }
+
+    /// <summary>
+    /// What the index scans filter on: the visible scope ids (tested on a contiguous array) and, only for queries with
+    /// further filters, a per-memory predicate that runs on visible candidates; and how many candidates to take.
+    /// </summary>
+    private (bool[] Visible, Func<object?, bool>? Predicate, int Candidates) ScanFilter(MemoryQuery query, HashSet<MemoryType>? types)
+    {
+        var needsPredicate = types is not null || query.MinImportance > 0 || query.From is not null || query.To is not null || query.Filter is not null;
+        Func<object?, bool>? predicate = needsPredicate ? tag => tag is MemoryCell { Current: { } s } && Passes(s.Record, query, types) : null;
+        return (VisibleScopes(query.Scope), predicate, Math.Max(MinCandidates, query.Limit * _options.CandidateMultiplier));
     }
 
     /// <summary>Scores candidates by relevance, recency and importance from the memories as they are now. Best first.</summary>

@@ -17,7 +17,8 @@ public sealed class SemanticCachePropertyTests
         (1, Gen.Int[0, 7].Select(id => (Op)new Delete(id))),
         (1, Gen.Int[1, 30].Select(hours => (Op)new Advance(hours))),
         (1, Gen.Const((Op)new Consolidate())),
-        (6, Gen.Select(Gen.Int[0, 7], Gen.Int[0, 3], Gen.Bool, Gen.Int[0, 2]).Select((w, scope, touch, filter) => (Op)new Retrieve(Words[w], scope, touch, filter))));
+        (6, Gen.Select(Gen.Int[0, 7], Gen.Int[0, 3], Gen.Bool, Gen.Int[0, 2]).Select((w, scope, touch, filter) => (Op)new Retrieve(Words[w], scope, touch, filter))),
+        (2, Gen.Select(Gen.Int[0, 7].Array[2, 4], Gen.Int[0, 3], Gen.Int[0, 3]).Select((ws, scope, aggregation) => (Op)new RetrieveMulti([.. ws.Select(w => Words[w])], scope, (MultiQueryAggregation)aggregation))));
 
     [Fact]
     public void CachedRetrieval_EqualsUncachedRetrieval()
@@ -68,6 +69,12 @@ public sealed class SemanticCachePropertyTests
                         }
 
                         break;
+                    case RetrieveMulti rm:
+                        var template = new MemoryQuery { Text = "", Scope = Scopes[rm.Scope], Limit = 5 };
+                        var expectedMulti = plain.Memory.RetrieveMultiAsync(rm.Texts, template, rm.Aggregation).AsTask().GetAwaiter().GetResult();
+                        var actualMulti = cached.Memory.RetrieveMultiAsync(rm.Texts, template, rm.Aggregation).AsTask().GetAwaiter().GetResult();
+                        actualMulti.Select(x => (x.Memory.Id, x.Score, x.Relevance)).Should().Equal(expectedMulti.Select(x => (x.Memory.Id, x.Score, x.Relevance)));
+                        break;
                     case Retrieve r:
                         void Configure(MemoryQuery q)
                         {
@@ -99,4 +106,6 @@ public sealed class SemanticCachePropertyTests
     private sealed record Consolidate : Op;
 
     private sealed record Retrieve(string Text, int Scope, bool Touch, int Filter) : Op;
+
+    private sealed record RetrieveMulti(string[] Texts, int Scope, MultiQueryAggregation Aggregation) : Op;
 }
