@@ -6,10 +6,9 @@ namespace AgentMemory.Semantic;
 /// </summary>
 public sealed partial class SemanticMemory
 {
-    private const int MaxVersionedScopes = 4096;
     private readonly TimedLruCache<RetrievalCacheKey, (CandidateSet Set, ScopeVersions.Token Token)>? _resultCache;
     private readonly TimedLruCache<string, ReadOnlyMemory<float>>? _embeddingCache;
-    private readonly ScopeVersions _versions = new(MaxVersionedScopes);
+    private readonly ScopeVersions _versions;
     private long _staleResults;
 
     /// <summary>Empties both retrieval caches. Retrievals stay correct without this: changes invalidate what they affect.</summary>

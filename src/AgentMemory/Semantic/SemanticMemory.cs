@@ -86,6 +86,10 @@ public sealed partial class SemanticMemory : ISemanticMemory, IDisposable
         var cache = _options.Cache;
         _resultCache = cache.ResultCapacity > 0 ? new(cache.ResultCapacity, cache.Ttl, _time) : null;
         _embeddingCache = cache.EmbeddingCapacity > 0 ? new(cache.EmbeddingCapacity, cache.Ttl, _time, StringComparer.Ordinal) : null;
+
+        // Versions are needed only for scopes with cached entries (at most ResultCapacity of them); twice that bounds
+        // both the table and the cost of a write's invalidation pass.
+        _versions = new ScopeVersions(Math.Max(64, 2 * cache.ResultCapacity));
     }
 
     /// <summary>Releases the indexes. The store is not disposed: it belongs to whoever gave it.</summary>

@@ -129,6 +129,21 @@ public sealed class SemanticCacheTests
     }
 
     [Fact]
+    public async Task ManyRequestScopes_RetireTheVersionTable_AndAnswersStayCorrect()
+    {
+        using var h = new SemanticHarness(configure: o => o.Cache.ResultCapacity = 1);
+        await h.Add("shared chess club on mondays", MemoryScope.Shared);
+        for (var i = 0; i < 100; i++)
+        {
+            (await h.Ask("chess", MemoryScope.ForUser($"user-{i}"), configure: q => q.UpdateAccessStatistics = false)).Should().ContainSingle();
+        }
+
+        var added = await h.Add("chess tournament on friday", MemoryScope.ForUser("user-99"));
+        (await h.Ask("chess", MemoryScope.ForUser("user-99"))).Select(r => r.Memory.Id).Should().Contain(added.Id);
+        (await h.Ask("chess", MemoryScope.ForUser("user-98"))).Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task Disabled_CachesNothing()
     {
         var embedder = new ConceptEmbedder();
