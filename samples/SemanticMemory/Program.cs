@@ -10,9 +10,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 var services = new ServiceCollection();
 services.AddAgentMemory()
-        .AddSemanticMemory(o => o.ConversationTtl = TimeSpan.FromHours(2));
+        .AddSemanticMemory(o =>
+        {
+            o.ConversationTtl = TimeSpan.FromHours(2);
+            o.Cache.ResultCapacity = 1000;             // cached candidate sets, dropped when a visible memory changes
+            o.Cache.Ttl = TimeSpan.FromMinutes(10);
+        })
+        .AddHierarchicalMemory(o => o.ImmediateCapacity = 20);
 await using var provider = services.BuildServiceProvider();
 var memory = provider.GetRequiredService<ISemanticMemory>();
+var levels = provider.GetRequiredService<IHierarchicalMemory>();
 
 // Facts are learned for the user; the conversation belongs to one session.
 var user = MemoryScope.ForUser("user-42");
@@ -47,21 +54,62 @@ foreach (var line in userSays)
 Console.WriteLine();
 Console.WriteLine("== Friday, a new session: the agent plans a trip and recalls what matters ==");
 var friday = user with { SessionId = "friday" };
+
+// At session start: build the indexes (from persisted memories, with persistence configured), surface the most
+// important memories for the system prompt, and warm the caches for the questions the agent is about to ask.
+MemoryQuery Ask(string question) => new()
+{
+    Text = question,
+    Scope = friday,
+    Limit = 2,
+    Types = [MemoryType.Semantic, MemoryType.Preference, MemoryType.Procedural],
+};
+var preload = await memory.PreloadAsync(new SemanticPreloadOptions
+{
+    Scope = friday,
+    MinImportance = 0.75,
+    MaxCount = 5,
+    WarmQueries = [Ask("Which airline should I book?")],
+});
+Console.WriteLine($"  preloaded for the system prompt: {string.Join("; ", preload.Important.Select(m => m.Content))}");
 foreach (var question in new[] { "Which airline should I book?", "What food should the hotel restaurant serve?", "Book the flight from the city where I live.", "How much luggage?" })
 {
-    var results = await memory.RetrieveAsync(new MemoryQuery
-    {
-        Text = question,
-        Scope = friday,
-        Limit = 2,
-        Types = [MemoryType.Semantic, MemoryType.Preference, MemoryType.Procedural],
-    });
+    var results = await memory.RetrieveAsync(Ask(question));
     Console.WriteLine($"  {question}");
     foreach (var r in results)
     {
         Console.WriteLine($"    {r.Score:0.00} (relevance {r.Relevance:0.00}, recency {r.Recency:0.00}, importance {r.Importance:0.00})  {r.Memory.Content}");
     }
 }
+
+var cache = (await memory.GetStatisticsAsync()).Cache!;
+Console.WriteLine($"  retrieval cache: {cache.ResultHits} hits, {cache.ResultMisses} misses (the preloaded question was a hit)");
+
+// Hierarchical memory: working notes enter at the immediate level and climb as they prove useful.
+Console.WriteLine();
+Console.WriteLine("== Trip planning notes in a hierarchy: immediate -> recent -> important -> learned ==");
+var note = await levels.StoreAsync(new MemoryInput { Content = "Dana's hotel in Lisbon must have a vegetarian breakfast", Scope = user, Importance = 0.9 });
+for (var i = 0; i < 5; i++)
+{
+    var recalled = await levels.RecallAsync(note.Memory.Id, user);
+    if (recalled!.PromotedFrom is { } from)
+    {
+        Console.WriteLine($"  recall {i + 1}: promoted {from} -> {recalled.Level}");
+    }
+}
+
+for (var i = 0; i < 6; i++)
+{
+    var validated = await levels.ValidateAsync(note.Memory.Id, user);   // the booking confirmed it was right
+    if (validated!.PromotedFrom is { } from)
+    {
+        Console.WriteLine($"  validation {i + 1}: promoted {from} -> {validated.Level}");
+    }
+}
+
+await levels.StoreAsync(new MemoryInput { Content = "Dana asked about the weather in Lisbon", Scope = user, Importance = 0.2 });
+var byLevel = await levels.CountByLevelAsync(user);
+Console.WriteLine($"  levels now: {string.Join(", ", byLevel.Select(p => $"{p.Key} {p.Value}"))}");
 
 // Another user never sees Dana's memories.
 var stranger = await memory.RetrieveAsync(new MemoryQuery { Text = "Which airline?", Scope = MemoryScope.ForUser("user-7") });

@@ -12,6 +12,7 @@ public class Bm25Benchmarks
 {
     private const int Count = 100_000;
     private Bm25Index _index = null!;
+    private Bm25Index _unpruned = null!;
     private string[] _documents = null!;
     private string _query = null!;
     private string[] _queryWords = null!;
@@ -24,10 +25,12 @@ public class Bm25Benchmarks
         string Word() => vocabulary[(int)(vocabulary.Length * Math.Pow(random.NextDouble(), 3))];
         _documents = new string[Count];
         _index = new Bm25Index();
+        _unpruned = new Bm25Index { Pruning = false };
         for (var i = 0; i < Count; i++)
         {
             _documents[i] = string.Join(' ', Enumerable.Range(0, 12).Select(_ => Word()));
             _index.Upsert($"d{i}", _documents[i]);
+            _unpruned.Upsert($"d{i}", _documents[i]);
         }
 
         _queryWords = [vocabulary[40], vocabulary[900], vocabulary[5000]];
@@ -35,7 +38,11 @@ public class Bm25Benchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _index.Dispose();
+    public void Cleanup()
+    {
+        _index.Dispose();
+        _unpruned.Dispose();
+    }
 
     [Benchmark(Baseline = true)]
     public int NaiveScan()
@@ -61,4 +68,8 @@ public class Bm25Benchmarks
 
     [Benchmark]
     public string Bm25Search() => _index.Search(_query, 10)[0].Id;
+
+    /// <summary>The same search without MaxScore pruning: every posting of every query term is scored.</summary>
+    [Benchmark]
+    public string Bm25SearchWithoutPruning() => _unpruned.Search(_query, 10)[0].Id;
 }

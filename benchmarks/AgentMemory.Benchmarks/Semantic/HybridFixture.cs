@@ -34,7 +34,14 @@ internal sealed class HybridFixture : IDisposable
 
     public int Dimensions { get; }
 
-    public static HybridFixture Create(int perUser = 10_000)
+    /// <summary>The ids of the other user's memories.</summary>
+    public List<string> OtherIds { get; private init; } = [];
+
+    /// <summary>Builds the fixture.</summary>
+    /// <param name="perUser">Memories per user (two users).</param>
+    /// <param name="configure">Adjusts the semantic memory's options (the retrieval caches are off unless this turns them on).</param>
+    /// <param name="realEmbedder">Embed queries with the built-in hashing embedder at call time instead of serving precomputed vectors.</param>
+    public static HybridFixture Create(int perUser = 10_000, Action<SemanticMemoryOptions>? configure = null, bool realEmbedder = false)
     {
         var hashing = new HashingEmbeddingGenerator();
         var random = new Random(3);
@@ -52,14 +59,23 @@ internal sealed class HybridFixture : IDisposable
         }
 
         var store = new InMemoryStore();
-        var memory = new SemanticMemory(store, embeddingGenerator: new CachedEmbedder(cache, hashing));
+        var options = new SemanticMemoryOptions();
+        options.Cache.ResultCapacity = 0;
+        options.Cache.EmbeddingCapacity = 0;
+        configure?.Invoke(options);
+        var memory = new SemanticMemory(store, options, realEmbedder ? hashing : new CachedEmbedder(cache, hashing));
         var batch = texts.Select((t, i) => new MemoryInput { Content = t, Scope = User, Importance = (i % 10) / 10.0 }).ToList();
         var stored = memory.StoreBatchAsync(batch).AsTask().GetAwaiter().GetResult();
-        memory.StoreBatchAsync([.. texts.Select(t => new MemoryInput { Content = t, Scope = MemoryScope.ForUser("someone-else") })]).AsTask().GetAwaiter().GetResult();
+        var others = memory.StoreBatchAsync([.. texts.Select(t => new MemoryInput { Content = t, Scope = OtherUser })]).AsTask().GetAwaiter().GetResult();
         var userVectors = stored.Select(s => (s.Id, s.Embedding.ToArray())).ToList();
         var userTexts = stored.Select(s => (s.Id, s.Content)).ToList();
-        return new HybridFixture(store, memory, queries, [.. queries.Select(q => cache[q])], userVectors, userTexts, hashing.Dimensions);
+        return new HybridFixture(store, memory, queries, [.. queries.Select(q => cache[q])], userVectors, userTexts, hashing.Dimensions)
+        {
+            OtherIds = [.. others.Select(o => o.Id)],
+        };
     }
+
+    public static readonly MemoryScope OtherUser = MemoryScope.ForUser("someone-else");
 
     public MemoryQuery Query(int i, bool updateAccess) =>
         new() { Text = _queries[i & 63], Scope = User, Limit = 10, UpdateAccessStatistics = updateAccess };

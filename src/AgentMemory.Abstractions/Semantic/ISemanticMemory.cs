@@ -156,6 +156,19 @@ public interface ISemanticMemory
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     ValueTask<ConsolidationReport> ConsolidateAsync(SemanticConsolidationOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Warms the semantic memory now instead of on first use: builds the indexes from the stored (persisted) memories
+    /// if that has not happened yet, reads the most important memories of a scope back through the store (a tiered
+    /// store keeps them in its hot tier) and returns them, and caches the embeddings and candidate sets of expected
+    /// queries. Call it at start-up, or when a user's session begins.
+    /// </summary>
+    /// <param name="options">What to preload; null for the defaults (every memory of importance 0.8 or more, at most 100).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What was preloaded.</returns>
+    /// <exception cref="ArgumentException">An option is out of range, or a warm-up query is invalid.</exception>
+    /// <exception cref="EmbeddingException">The embedder failed.</exception>
+    ValueTask<SemanticPreloadReport> PreloadAsync(SemanticPreloadOptions? options = null, CancellationToken cancellationToken = default);
+
     /// <summary>Counts memories visible to <paramref name="scope"/> and reports retrieval figures.</summary>
     /// <param name="scope">The scope to count for; null counts every memory.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -9,6 +9,7 @@ namespace AgentMemory;
 /// <param name="RetrievalLatencyP50">The median latency of recent retrievals (embedding included).</param>
 /// <param name="RetrievalLatencyP95">The 95th percentile latency of recent retrievals.</param>
 /// <param name="RetrievalLatencyP99">The 99th percentile latency of recent retrievals.</param>
+/// <param name="Cache">What the retrieval caches did; null when the implementation has none.</param>
 /// <remarks>An immutable value; thread-safe.</remarks>
 public sealed record SemanticMemoryStatistics(
     int Count,
@@ -18,4 +19,5 @@ public sealed record SemanticMemoryStatistics(
     double AverageRelevance,
     TimeSpan RetrievalLatencyP50,
     TimeSpan RetrievalLatencyP95,
-    TimeSpan RetrievalLatencyP99);
+    TimeSpan RetrievalLatencyP99,
+    SemanticCacheStatistics? Cache = null);

@@ -220,30 +220,71 @@ public sealed class Bm25Index : IDisposable
             Array.Clear(scores, 0, _highWater);
             touched = ArrayPool<int>.Shared.Rent(_highWater);
             var averageLength = Math.Max(1e-9, (double)_totalLength / n);
+
+            // Terms in order of falling IDF. A term's contribution to any document is below IDF x (k1 + 1), so once
+            // the k-th best partial score exceeds what all remaining terms together could add, no document those
+            // terms alone would bring in can reach the top k (MaxScore pruning): the remaining terms then only add to
+            // documents already touched. Scores of touched documents are complete, so results are exact.
+            var plan = new (Dictionary<int, int> Posting, double Idf)[terms.Length];
+            var planned = 0;
             foreach (var term in terms)
             {
-                if (!_postings.TryGetValue(term, out var posting))
+                if (_postings.TryGetValue(term, out var posting))
                 {
-                    continue;
+                    var df = posting.Count;
+                    plan[planned++] = (posting, Math.Log(1 + ((n - df + 0.5) / (df + 0.5))));
+                }
+            }
+
+            Array.Sort(plan, 0, planned, PlanOrder.Instance);
+            var remainingBound = new double[planned + 1];
+            for (var i = planned - 1; i >= 0; i--)
+            {
+                remainingBound[i] = remainingBound[i + 1] + (plan[i].Idf * (_k1 + 1));
+            }
+
+            var restricted = false;
+            for (var i = 0; i < planned; i++)
+            {
+                var (posting, idf) = plan[i];
+                if (!restricted || posting.Count <= touchedCount)
+                {
+                    foreach (var (slot, tf) in posting)
+                    {
+                        if ((restricted && scores[slot] == 0f)
+                            || (partitions is not null && ((uint)_partitions[slot] >= (uint)partitions.Length || !partitions[_partitions[slot]])))
+                        {
+                            continue;
+                        }
+
+                        var norm = _k1 * (1 - _b + (_b * _lengths[slot] / averageLength));
+                        var add = (float)(idf * tf * (_k1 + 1) / (tf + norm));
+                        if (scores[slot] == 0f)
+                        {
+                            touched[touchedCount++] = slot;
+                        }
+
+                        scores[slot] += add;
+                    }
+                }
+                else
+                {
+                    for (var t = 0; t < touchedCount; t++)
+                    {
+                        var slot = touched[t];
+                        if (posting.TryGetValue(slot, out var tf))
+                        {
+                            var norm = _k1 * (1 - _b + (_b * _lengths[slot] / averageLength));
+                            scores[slot] += (float)(idf * tf * (_k1 + 1) / (tf + norm));
+                        }
+                    }
                 }
 
-                var df = posting.Count;
-                var idf = Math.Log(1 + ((n - df + 0.5) / (df + 0.5)));
-                foreach (var (slot, tf) in posting)
+                if (!restricted && Pruning && filter is null && tagFilter is null && i + 1 < planned && touchedCount >= k
+                    && remainingBound[i + 1] * (1 + 1e-5) < KthLargest(scores, touched, touchedCount, k))
                 {
-                    if (partitions is not null && ((uint)_partitions[slot] >= (uint)partitions.Length || !partitions[_partitions[slot]]))
-                    {
-                        continue;
-                    }
-
-                    var norm = _k1 * (1 - _b + (_b * _lengths[slot] / averageLength));
-                    var add = (float)(idf * tf * (_k1 + 1) / (tf + norm));
-                    if (scores[slot] == 0f)
-                    {
-                        touched[touchedCount++] = slot;
-                    }
-
-                    scores[slot] += add;
+                    restricted = true;
+                    Interlocked.Increment(ref _prunedSearches);
                 }
             }
 
@@ -284,6 +325,80 @@ public sealed class Bm25Index : IDisposable
 
     /// <summary>Releases the index's lock.</summary>
     public void Dispose() => _lock.Dispose();
+
+    private long _prunedSearches;
+
+    /// <summary>Whether searches skip documents that provably cannot reach the top k (on by default; tests turn it off to compare).</summary>
+    internal bool Pruning { get; set; } = true;
+
+    /// <summary>How many searches stopped adding new documents early (for tests and diagnostics).</summary>
+    internal long PrunedSearches => Interlocked.Read(ref _prunedSearches);
+
+    /// <summary>The k-th largest partial score among the touched documents (k &lt;= count), by a size-k min-heap.</summary>
+    private static float KthLargest(float[] scores, int[] touched, int count, int k)
+    {
+        var heap = ArrayPool<float>.Shared.Rent(k);
+        try
+        {
+            var size = 0;
+            for (var t = 0; t < count; t++)
+            {
+                var value = scores[touched[t]];
+                if (size < k)
+                {
+                    var i = size++;
+                    while (i > 0 && heap[(i - 1) / 2] > value)
+                    {
+                        heap[i] = heap[(i - 1) / 2];
+                        i = (i - 1) / 2;
+                    }
+
+                    heap[i] = value;
+                }
+                else if (value > heap[0])
+                {
+                    var i = 0;
+                    while (true)
+                    {
+                        var child = (2 * i) + 1;
+                        if (child >= size)
+                        {
+                            break;
+                        }
+
+                        if (child + 1 < size && heap[child + 1] < heap[child])
+                        {
+                            child++;
+                        }
+
+                        if (heap[child] >= value)
+                        {
+                            break;
+                        }
+
+                        heap[i] = heap[child];
+                        i = child;
+                    }
+
+                    heap[i] = value;
+                }
+            }
+
+            return heap[0];
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(heap);
+        }
+    }
+
+    /// <summary>Falling IDF (ties: larger posting first, which is the same IDF; the order only affects speed, never results beyond float rounding).</summary>
+    private sealed class PlanOrder : IComparer<(Dictionary<int, int> Posting, double Idf)>
+    {
+        public static readonly PlanOrder Instance = new();
+
+        public int Compare((Dictionary<int, int> Posting, double Idf) x, (Dictionary<int, int> Posting, double Idf) y) => y.Idf.CompareTo(x.Idf);
+    }
 
     private void Unpost(int slot)
     {

@@ -169,7 +169,10 @@ public sealed partial class RuleBasedMemoryExtractor : IMemoryExtractor
     }
 
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
-    private const int TimeoutMs = 250;
+    // A backstop against pathological input, not a latency bound: every pattern is bounded or linear, so a match takes
+    // microseconds of CPU, but the timeout is wall-clock time and a thread descheduled on a busy machine (seen at
+    // 250 ms in CI under load) must not turn an ordinary sentence into a RegexMatchTimeoutException.
+    private const int TimeoutMs = 5_000;
 
     [GeneratedRegex(@"(?<=[.!?])\s+|[\r\n]+", RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex SentenceSplit();

@@ -20,7 +20,8 @@ public sealed partial class SemanticMemory
             averageRelevance,
             p50,
             p95,
-            p99);
+            p99,
+            CacheStatistics());
     }
 
     /// <inheritdoc/>

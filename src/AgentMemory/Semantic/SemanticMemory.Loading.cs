@@ -139,7 +139,7 @@ public sealed partial class SemanticMemory
         return result;
     }
 
-    private static MemoryRecord With(MemoryRecord r, ReadOnlyMemory<float>? embedding = null, double? importance = null, long? accessCount = null, DateTimeOffset? lastAccessedAt = null, IReadOnlyList<string>? sourceIds = null, IReadOnlyDictionary<string, MetadataValue>? metadata = null, DateTimeOffset? timestamp = null) => new()
+    internal static MemoryRecord With(MemoryRecord r, ReadOnlyMemory<float>? embedding = null, double? importance = null, long? accessCount = null, DateTimeOffset? lastAccessedAt = null, IReadOnlyList<string>? sourceIds = null, IReadOnlyDictionary<string, MetadataValue>? metadata = null, DateTimeOffset? timestamp = null) => new()
     {
         Id = r.Id,
         Content = r.Content,

@@ -14,8 +14,8 @@ public sealed partial class SemanticMemory
         ValidateQuery(query, checkText: true);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var started = _time.GetTimestamp();
-        var embedding = (await EmbedAsync([query.Text], cancellationToken).ConfigureAwait(false))[0];
-        var ranked = Rank(query.Text, embedding, query, _time.GetUtcNow());
+        var candidates = (await CandidatesAsync([query.Text], query, cancellationToken).ConfigureAwait(false))[0];
+        var ranked = ScoreAll(candidates, _time.GetUtcNow());
         var results = ranked.Count > query.Limit ? ranked.GetRange(0, query.Limit) : ranked;
         if (query.UpdateAccessStatistics)
         {
@@ -43,12 +43,12 @@ public sealed partial class SemanticMemory
 
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var started = _time.GetTimestamp();
-        var embeddings = await EmbedAsync([.. queries], cancellationToken).ConfigureAwait(false);
+        var candidateSets = await CandidatesAsync(queries, template, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var scores = new Dictionary<string, (MemorySearchResult Best, double Aggregate)>(StringComparer.Ordinal);
         for (var q = 0; q < queries.Count; q++)
         {
-            var ranked = Rank(queries[q], embeddings[q], template, now);
+            var ranked = ScoreAll(candidateSets[q], now);
             for (var rank = 0; rank < ranked.Count; rank++)
             {
                 var hit = ranked[rank];
@@ -170,19 +170,18 @@ public sealed partial class SemanticMemory
     }
 
     /// <summary>
-    /// Ranks every candidate that passes the query's filters and minimum relevance: the union of the vector and
-    /// keyword indexes' best candidates, each scored by relevance, recency and importance. Best first.
+    /// Finds every candidate that passes the query's filters and minimum relevance: the union of the vector and
+    /// keyword indexes' best candidates, each with its relevance. What this returns depends only on the query and on
+    /// the memories' content, embedding, type, importance, timestamp and metadata, never on access statistics or the
+    /// clock, so it can be cached until one of those changes (see <see cref="ScopeVersions"/>).
     /// </summary>
-    private List<MemorySearchResult> Rank(string text, ReadOnlyMemory<float> embedding, MemoryQuery query, DateTimeOffset now)
+    private CandidateSet Candidates(string text, ReadOnlyMemory<float> embedding, MemoryQuery query, IReadOnlyList<Vectors.VectorSearchResult>? vectorHits = null)
     {
         var types = TypeSet(query.Types);
         // Visibility is tested on the indexes' scope-id arrays; the per-memory predicate runs only for queries with
         // further filters, and only on visible candidates.
-        var visible = VisibleScopes(query.Scope);
-        var needsPredicate = types is not null || query.MinImportance > 0 || query.From is not null || query.To is not null || query.Filter is not null;
-        Func<object?, bool>? predicate = needsPredicate ? tag => tag is MemoryCell { Current: { } s } && Passes(s.Record, query, types) : null;
-        var candidates = Math.Max(MinCandidates, query.Limit * _options.CandidateMultiplier);
-        var vectorHits = _vectors?.Search(embedding.Span, candidates, visible, predicate) ?? [];
+        var (visible, predicate, candidates) = ScanFilter(query, types);
+        vectorHits ??= _vectors?.Search(embedding.Span, candidates, visible, predicate) ?? [];
         IReadOnlyList<SearchHit> keywordHits = _options.KeywordWeight > 0 ? _keywords.Search(text, candidates, visible, predicate) : [];
 
         var vw = _options.VectorWeight;
@@ -215,13 +214,41 @@ public sealed partial class SemanticMemory
             }
         }
 
-        var results = new List<MemorySearchResult>(relevance.Count);
         var bestRelevance = relevance.Count == 0 ? 0 : relevance.Values.Max();
+        var ids = new List<string>(relevance.Count);
+        var relevances = new List<double>(relevance.Count);
         foreach (var (id, rel) in relevance)
         {
-            if (rel > 0 && rel >= query.MinRelevance && _records.TryGetValue(id, out var stored))
+            if (rel > 0 && rel >= query.MinRelevance && _records.ContainsKey(id))
             {
-                results.Add(Score(stored.Record, rel, now, bestRelevance));
+                ids.Add(id);
+                relevances.Add(rel);
+            }
+        }
+
+        return new CandidateSet([.. ids], [.. relevances], bestRelevance);
+    }
+
+    /// <summary>
+    /// What the index scans filter on: the visible scope ids (tested on a contiguous array) and, only for queries with
+    /// further filters, a per-memory predicate that runs on visible candidates; and how many candidates to take.
+    /// </summary>
+    private (bool[] Visible, Func<object?, bool>? Predicate, int Candidates) ScanFilter(MemoryQuery query, HashSet<MemoryType>? types)
+    {
+        var needsPredicate = types is not null || query.MinImportance > 0 || query.From is not null || query.To is not null || query.Filter is not null;
+        Func<object?, bool>? predicate = needsPredicate ? tag => tag is MemoryCell { Current: { } s } && Passes(s.Record, query, types) : null;
+        return (VisibleScopes(query.Scope), predicate, Math.Max(MinCandidates, query.Limit * _options.CandidateMultiplier));
+    }
+
+    /// <summary>Scores candidates by relevance, recency and importance from the memories as they are now. Best first.</summary>
+    private List<MemorySearchResult> ScoreAll(CandidateSet candidates, DateTimeOffset now)
+    {
+        var results = new List<MemorySearchResult>(candidates.Ids.Length);
+        for (var i = 0; i < candidates.Ids.Length; i++)
+        {
+            if (_records.TryGetValue(candidates.Ids[i], out var stored))
+            {
+                results.Add(Score(stored.Record, candidates.Relevance[i], now, candidates.BestRelevance));
             }
         }
 

@@ -83,6 +83,13 @@ public sealed partial class SemanticMemory : ISemanticMemory, IDisposable
         _conversationPrefix = _options.KeyPrefix + "c:";
         _keywords = new Bm25Index(_options.Keyword);
         _retrievalStats = new RetrievalStatistics(_options.LatencySamples);
+        var cache = _options.Cache;
+        _resultCache = cache.ResultCapacity > 0 ? new(cache.ResultCapacity, cache.Ttl, _time) : null;
+        _embeddingCache = cache.EmbeddingCapacity > 0 ? new(cache.EmbeddingCapacity, cache.Ttl, _time, StringComparer.Ordinal) : null;
+
+        // Versions are needed only for scopes with cached entries (at most ResultCapacity of them); twice that bounds
+        // both the table and the cost of a write's invalidation pass.
+        _versions = new ScopeVersions(Math.Max(64, 2 * cache.ResultCapacity));
     }
 
     /// <summary>Releases the indexes. The store is not disposed: it belongs to whoever gave it.</summary>
@@ -269,7 +276,7 @@ public sealed partial class SemanticMemory : ISemanticMemory, IDisposable
     private async ValueTask RemoveAsync(string id, CancellationToken cancellationToken)
     {
         await _store.DeleteAsync(_memoryPrefix + id, cancellationToken).ConfigureAwait(false);
-        _records.TryRemove(id, out _);
+        _records.TryRemove(id, out var removed);
         if (_cells.TryRemove(id, out var cell))
         {
             cell.Current = null;
@@ -277,6 +284,7 @@ public sealed partial class SemanticMemory : ISemanticMemory, IDisposable
 
         _vectors?.Remove(id);
         _keywords.Remove(id);
+        OnIndexed(removed?.Record, null);
     }
 
     private void Index(StoredMemory stored)
@@ -298,6 +306,7 @@ public sealed partial class SemanticMemory : ISemanticMemory, IDisposable
         }
 
         _records[record.Id] = stored;
+        OnIndexed(known ? previous!.Record : null, record);
     }
 
     /// <summary>

@@ -58,6 +58,9 @@ public sealed class SemanticMemoryOptions
     /// <summary>How many recent retrieval latencies are kept for percentiles. Defaults to 1024.</summary>
     public int LatencySamples { get; set; } = 1024;
 
+    /// <summary>The retrieval caches (query candidate sets and query embeddings): capacity and time to live.</summary>
+    public SemanticCacheOptions Cache { get; set; } = new();
+
     /// <summary>Checks the values, naming each bad option.</summary>
     /// <param name="prefix">Prefixed to option names in messages.</param>
     /// <returns>The problems found; empty when the options are valid.</returns>
@@ -129,6 +132,15 @@ public sealed class SemanticMemoryOptions
             errors.Add($"{prefix}.{nameof(LatencySamples)} must be at least 1 (was {LatencySamples}).");
         }
 
+        if (Cache is null)
+        {
+            errors.Add($"{prefix}.{nameof(Cache)} must not be null.");
+        }
+        else
+        {
+            errors.AddRange(Cache.Validate($"{prefix}.{nameof(Cache)}"));
+        }
+
         if (Keyword is null)
         {
             errors.Add($"{prefix}.{nameof(Keyword)} must not be null.");
@@ -159,6 +171,7 @@ public sealed class SemanticMemoryOptions
         ConversationTtl = ConversationTtl,
         Keyword = new Bm25Options { K1 = Keyword.K1, B = Keyword.B, StopWords = Keyword.StopWords?.ToArray(), Stemming = Keyword.Stemming },
         LatencySamples = LatencySamples,
+        Cache = Cache.Clone(),
     };
 
     private static void NonNegative(List<string> errors, string prefix, string name, double value)

@@ -47,6 +47,21 @@ public sealed partial class FlatVectorIndex
         return Run(query.ToArray(), inverseNorms, 1, k, null, null, new SlotFilter(partitions, tagFilter))[0];
     }
 
+    /// <summary>The partition-and-tag search for several queries in one pass over the stored vectors.</summary>
+    internal IReadOnlyList<IReadOnlyList<VectorSearchResult>> SearchBatch(IReadOnlyList<ReadOnlyMemory<float>> queries, int k, bool[] partitions, Func<object?, bool>? tagFilter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var flat = new float[checked(queries.Count * Dimensions)];
+        var inverseNorms = new float[queries.Count];
+        for (var q = 0; q < queries.Count; q++)
+        {
+            inverseNorms[q] = ValidateVector(queries[q].Span, nameof(queries));
+            queries[q].Span.CopyTo(flat.AsSpan(q * Dimensions));
+        }
+
+        return queries.Count == 0 ? [] : Run(flat, inverseNorms, queries.Count, k, null, null, new SlotFilter(partitions, tagFilter));
+    }
+
     /// <summary>The internal per-slot filter: a partition mask, then an optional tag predicate.</summary>
     internal sealed record SlotFilter(bool[] Partitions, Func<object?, bool>? Tag);
 
