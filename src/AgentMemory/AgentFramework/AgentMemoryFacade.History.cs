@@ -12,11 +12,17 @@ public sealed partial class AgentMemoryFacade
     /// Each record is its own store entry; the flow's head entry numbers them. Retention: records older than
     /// <see cref="AgentMemoryFacadeOptions.FlowRunRetention"/> expire (a store TTL on the <see cref="TimeProvider"/>),
     /// and a write that takes the flow past <see cref="AgentMemoryFacadeOptions.MaxRunsPerFlow"/> deletes the oldest.
+    /// With an <see cref="IAgentHistoryStore"/> the call is forwarded to it and its own retention applies.
     /// </remarks>
     public async ValueTask<FlowRunRecord<T>> WriteFlowRunAsync<T>(string flowId, string runId, T data, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(flowId);
         ArgumentException.ThrowIfNullOrEmpty(runId);
+        if (_history is not null)
+        {
+            return await _history.WriteFlowRunAsync(flowId, runId, data, cancellationToken).ConfigureAwait(false);
+        }
+
         using (await _gates.EnterAsync("flow:" + flowId, cancellationToken).ConfigureAwait(false))
         {
             var headKey = FlowKey(flowId);
@@ -47,6 +53,11 @@ public sealed partial class AgentMemoryFacade
     {
         ArgumentException.ThrowIfNullOrEmpty(flowId);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (_history is not null)
+        {
+            return await _history.ReadFlowRunsAsync<T>(flowId, runId, limit, cancellationToken).ConfigureAwait(false);
+        }
+
         var result = new List<FlowRunRecord<T>>();
         var head = await StoredJson.ReadAsync(_store, FlowKey(flowId), AgentFrameworkJsonContext.Default.FlowHead, cancellationToken).ConfigureAwait(false);
         if (head is null)
@@ -94,6 +105,22 @@ public sealed partial class AgentMemoryFacade
     public async ValueTask WriteTaskOutputAsync<T>(string taskId, T output, TaskOutputOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(taskId);
+        if (_history is not null)
+        {
+            // The lock provider knows every token it granted; the history store only those already used to write.
+            var history = _history;
+            if (options?.Fence is { } granted)
+            {
+                await _locks.ExecuteFencedAsync(granted.Resource, granted.FencingToken, ct => history.WriteTaskOutputAsync(taskId, output, options, ct), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await history.WriteTaskOutputAsync(taskId, output, options, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         var metadata = options?.Metadata is null
             ? new Dictionary<string, MetadataValue>(StringComparer.Ordinal)
             : new Dictionary<string, MetadataValue>(options.Metadata, StringComparer.Ordinal);
@@ -114,6 +141,11 @@ public sealed partial class AgentMemoryFacade
     public async ValueTask<TaskOutput<T>?> ReadTaskOutputAsync<T>(string taskId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(taskId);
+        if (_history is not null)
+        {
+            return await _history.ReadTaskOutputAsync<T>(taskId, cancellationToken).ConfigureAwait(false);
+        }
+
         var key = TaskKey(taskId);
         var lookup = await _store.TryRetrieveAsync<T>(key, cancellationToken).ConfigureAwait(false);
         if (!lookup.Found)

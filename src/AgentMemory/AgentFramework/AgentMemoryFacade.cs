@@ -26,6 +26,7 @@ public sealed partial class AgentMemoryFacade : IAgentMemory, IDisposable
     private readonly AgentMemoryFacadeOptions _options;
     private readonly TimeProvider _time;
     private readonly VectorEmbeddingIndex _embeddings;
+    private readonly IAgentHistoryStore? _history;
     private readonly GateStripes _gates = new(StripeCount);
 
     /// <summary>Creates the facade over a store.</summary>
@@ -35,9 +36,14 @@ public sealed partial class AgentMemoryFacade : IAgentMemory, IDisposable
     /// <param name="agents">The agent manager whose agents the health check reports on; null to leave agents out.</param>
     /// <param name="options">Key prefix, embedding dimension and health thresholds, copied now; null for the defaults.</param>
     /// <param name="timeProvider">The clock for timestamps and TTLs; null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="history">
+    /// Where flow-run history and task outputs live instead of the store (e.g. PostgreSQL's history store, whose own
+    /// retention then applies); null to keep them in the store with <see cref="AgentMemoryFacadeOptions.MaxRunsPerFlow"/>
+    /// and <see cref="AgentMemoryFacadeOptions.FlowRunRetention"/>.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/>, <paramref name="operations"/> or <paramref name="locks"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public AgentMemoryFacade(IMemoryStore store, IMemoryOperations operations, IDistributedLockProvider locks, IAgentManager? agents = null, AgentMemoryFacadeOptions? options = null, TimeProvider? timeProvider = null)
+    public AgentMemoryFacade(IMemoryStore store, IMemoryOperations operations, IDistributedLockProvider locks, IAgentManager? agents = null, AgentMemoryFacadeOptions? options = null, TimeProvider? timeProvider = null, IAgentHistoryStore? history = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(operations);
@@ -55,6 +61,7 @@ public sealed partial class AgentMemoryFacade : IAgentMemory, IDisposable
         _agents = agents;
         _options = options.Copy();
         _time = timeProvider ?? TimeProvider.System;
+        _history = history;
         _embeddings = new VectorEmbeddingIndex(store, _options.KeyPrefix + "emb:", _gates);
     }
 

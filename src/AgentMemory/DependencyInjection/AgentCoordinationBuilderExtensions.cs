@@ -62,7 +62,8 @@ public static class AgentCoordinationBuilderExtensions
             sp.GetRequiredService<IDistributedLockProvider>(),
             sp.GetService<IAgentManager>(),
             Options(sp).Facade,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IAgentHistoryStore>()));
         services.TryAddSingleton<IAgentMemory>(static sp => sp.GetRequiredService<AgentMemoryFacade>());
         return builder;
     }
