@@ -6,15 +6,7 @@ public sealed partial class InMemoryStore
     /// <inheritdoc />
     public ValueTask<MemoryBatchResult> ExecuteBatchAsync(IEnumerable<MemoryBatchOperation> operations, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(operations);
-        var list = operations.ToList();
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i] is null)
-            {
-                throw new ArgumentNullException(nameof(operations), $"The batch operation at index {i} is null.");
-            }
-        }
+        var list = KeyRules.BatchOperations(operations);
 
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();

@@ -80,4 +80,20 @@ internal static class KeyRules
             return false;
         }
     }
+
+    /// <summary>Copies a batch's operations, rejecting a null sequence or a null operation (naming its index).</summary>
+    public static List<MemoryBatchOperation> BatchOperations(IEnumerable<MemoryBatchOperation> operations)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var list = operations.ToList();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentNullException(nameof(operations), $"The batch operation at index {i} is null.");
+            }
+        }
+
+        return list;
+    }
 }

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using AgentMemory.Persistence;
-using AgentMemory.Persistence.Sqlite;
 using AgentMemory.Storage;
 
 namespace AgentMemory.Tiers;
@@ -17,15 +16,7 @@ public sealed partial class TieredMemoryStore
     /// </remarks>
     public ValueTask<MemoryBatchResult> ExecuteBatchAsync(IEnumerable<MemoryBatchOperation> operations, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(operations);
-        var list = operations.ToList();
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i] is null)
-            {
-                throw new ArgumentNullException(nameof(operations), $"The batch operation at index {i} is null.");
-            }
-        }
+        var list = KeyRules.BatchOperations(operations);
 
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();

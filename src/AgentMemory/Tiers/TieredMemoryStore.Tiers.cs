@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using AgentMemory.Persistence;
-using AgentMemory.Persistence.Sqlite;
 using AgentMemory.Storage;
 
 namespace AgentMemory.Tiers;

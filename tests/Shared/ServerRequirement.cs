@@ -1,7 +1,7 @@
-namespace AgentMemory.PostgreSql.Tests.Infrastructure;
+namespace AgentMemory.Testing;
 
 /// <summary>
-/// What a backend test does when the server binaries are missing: on a developer machine it is skipped with a message
+/// Shared by the backend test projects (linked into each). What a backend test does when the server binaries are missing: on a developer machine it is skipped with a message
 /// saying what to install; under <c>CI=true</c> it fails, because CI installs them and a skip would hide a broken setup.
 /// </summary>
 internal static class ServerRequirement
