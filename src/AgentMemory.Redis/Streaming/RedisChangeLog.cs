@@ -95,7 +95,9 @@ internal sealed class RedisChangeLog(IDatabase database, string prefix, int maxL
             }
         }
 
-        var position = new StreamPosition(low, 0);
+        // The probe at low - 1 found an entry that has not reached the target (or low is the first entry's
+        // millisecond), and several entries can share a millisecond: the first one that has may sit in low - 1.
+        var position = new StreamPosition(low == 0 ? 0 : low - 1, 0);
         var inclusive = true;
         while (true)
         {

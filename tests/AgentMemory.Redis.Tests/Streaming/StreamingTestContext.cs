@@ -60,7 +60,17 @@ internal sealed class StreamingTestContext : IAsyncDisposable
         var changes = new List<MemoryChange>();
         while (changes.Count < count)
         {
-            (await reader.MoveNextAsync().AsTask().WaitAsync(guard.Token)).Should().BeTrue("the subscription should deliver {0} changes", count);
+            var next = reader.MoveNextAsync().AsTask();
+            try
+            {
+                await next.WaitAsync(guard.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Only {changes.Count} of {count} changes arrived: {string.Join(",", changes.Select(c => c.Sequence))}.");
+            }
+
+            (await next).Should().BeTrue("the subscription should deliver {0} changes", count);
             changes.Add(reader.Current);
         }
 
