@@ -42,14 +42,14 @@ internal sealed class RedisChangeLog(IDatabase database, string prefix, int maxL
     }
 
     /// <summary>Entries after <paramref name="position"/> (or from it, when <paramref name="inclusive"/>), oldest first.</summary>
-    public Task<StreamEntry[]> ReadAsync(StreamPosition position, bool inclusive, int count) =>
+    public Task<StreamEntry[]> ReadAsync(StreamEntryId position, bool inclusive, int count) =>
         RunAsync(() => database.StreamRangeAsync(_stream, (inclusive ? string.Empty : "(") + position, "+", count), "reading the change stream");
 
-    /// <summary>The newest entry's id, or <see cref="StreamPosition.Zero"/> when the stream is empty.</summary>
-    public async Task<StreamPosition> LastPositionAsync()
+    /// <summary>The newest entry's id, or <see cref="StreamEntryId.Zero"/> when the stream is empty.</summary>
+    public async Task<StreamEntryId> LastPositionAsync()
     {
         var last = await RunAsync(() => database.StreamRangeAsync(_stream, "-", "+", 1, Order.Descending), "reading the change stream's end").ConfigureAwait(false);
-        return last.Length == 0 ? StreamPosition.Zero : StreamPosition.Parse(last[0].Id!);
+        return last.Length == 0 ? StreamEntryId.Zero : StreamEntryId.Parse(last[0].Id!);
     }
 
     /// <summary>The oldest retained entry, if any.</summary>
@@ -71,7 +71,7 @@ internal sealed class RedisChangeLog(IDatabase database, string prefix, int maxL
     /// holds, assuming it holds for every later entry once it holds for one; null when it holds for none. Binary search
     /// over the ids' millisecond parts, then a short forward scan: O(log) round trips for a long stream.
     /// </summary>
-    public async Task<StreamPosition?> FindFirstAsync(Func<long, long, bool> reached)
+    public async Task<StreamEntryId?> FindFirstAsync(Func<long, long, bool> reached)
     {
         var first = await FirstAsync().ConfigureAwait(false);
         if (first is null)
@@ -79,12 +79,12 @@ internal sealed class RedisChangeLog(IDatabase database, string prefix, int maxL
             return null;
         }
 
-        var low = StreamPosition.Parse(first.Value.Id!).Milliseconds;
+        var low = StreamEntryId.Parse(first.Value.Id!).Milliseconds;
         var high = (await LastPositionAsync().ConfigureAwait(false)).Milliseconds;
         while (low < high)
         {
             var middle = low + ((high - low) / 2);
-            var probe = await ReadAsync(new StreamPosition(middle, 0), inclusive: true, 1).ConfigureAwait(false);
+            var probe = await ReadAsync(new StreamEntryId(middle, 0), inclusive: true, 1).ConfigureAwait(false);
             if (probe.Length == 1 && RedisChangeRecord.Peek(probe[0]) is { } head && reached(head.Sequence, head.Timestamp))
             {
                 high = middle;
@@ -97,7 +97,7 @@ internal sealed class RedisChangeLog(IDatabase database, string prefix, int maxL
 
         // The probe at low - 1 found an entry that has not reached the target (or low is the first entry's
         // millisecond), and several entries can share a millisecond: the first one that has may sit in low - 1.
-        var position = new StreamPosition(low == 0 ? 0 : low - 1, 0);
+        var position = new StreamEntryId(low == 0 ? 0 : low - 1, 0);
         var inclusive = true;
         while (true)
         {
@@ -111,11 +111,11 @@ internal sealed class RedisChangeLog(IDatabase database, string prefix, int maxL
             {
                 if (RedisChangeRecord.Peek(entry) is { } head && reached(head.Sequence, head.Timestamp))
                 {
-                    return StreamPosition.Parse(entry.Id!);
+                    return StreamEntryId.Parse(entry.Id!);
                 }
             }
 
-            position = StreamPosition.Parse(page[^1].Id!);
+            position = StreamEntryId.Parse(page[^1].Id!);
             inclusive = false;
         }
     }

@@ -193,7 +193,7 @@ internal sealed class RedisChangeSubscription : IMemoryChangeSubscription
 
                 foreach (var entry in page)
                 {
-                    var id = StreamPosition.Parse(entry.Id!);
+                    var id = StreamEntryId.Parse(entry.Id!);
                     position = id;
                     inclusive = false;
                     var change = RedisChangeRecord.Decode(entry, out var problem);

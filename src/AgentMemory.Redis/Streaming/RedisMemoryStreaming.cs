@@ -250,7 +250,7 @@ public sealed class RedisMemoryStreaming : IMemoryStreaming, IAsyncDisposable
                 return changes;
             }
 
-            position = StreamPosition.Parse(page[^1].Id!);
+            position = StreamEntryId.Parse(page[^1].Id!);
             inclusive = false;
         }
     }

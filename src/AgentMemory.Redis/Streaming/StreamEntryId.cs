@@ -3,12 +3,12 @@ using System.Globalization;
 namespace AgentMemory.Redis.Streaming;
 
 /// <summary>A Redis stream entry id (<c>ms-seq</c>), ordered as Redis orders them.</summary>
-internal readonly record struct StreamPosition(ulong Milliseconds, ulong Counter) : IComparable<StreamPosition>
+internal readonly record struct StreamEntryId(ulong Milliseconds, ulong Counter) : IComparable<StreamEntryId>
 {
     /// <summary>Before every entry.</summary>
-    public static readonly StreamPosition Zero = new(0, 0);
+    public static readonly StreamEntryId Zero = new(0, 0);
 
-    public static StreamPosition Parse(string id)
+    public static StreamEntryId Parse(string id)
     {
         var dash = id.IndexOf('-', StringComparison.Ordinal);
         return dash < 0
@@ -16,19 +16,19 @@ internal readonly record struct StreamPosition(ulong Milliseconds, ulong Counter
             : new(ulong.Parse(id.AsSpan(0, dash), CultureInfo.InvariantCulture), ulong.Parse(id.AsSpan(dash + 1), CultureInfo.InvariantCulture));
     }
 
-    public int CompareTo(StreamPosition other)
+    public int CompareTo(StreamEntryId other)
     {
         var byTime = Milliseconds.CompareTo(other.Milliseconds);
         return byTime != 0 ? byTime : Counter.CompareTo(other.Counter);
     }
 
-    public static bool operator <(StreamPosition left, StreamPosition right) => left.CompareTo(right) < 0;
+    public static bool operator <(StreamEntryId left, StreamEntryId right) => left.CompareTo(right) < 0;
 
-    public static bool operator >(StreamPosition left, StreamPosition right) => left.CompareTo(right) > 0;
+    public static bool operator >(StreamEntryId left, StreamEntryId right) => left.CompareTo(right) > 0;
 
-    public static bool operator <=(StreamPosition left, StreamPosition right) => left.CompareTo(right) <= 0;
+    public static bool operator <=(StreamEntryId left, StreamEntryId right) => left.CompareTo(right) <= 0;
 
-    public static bool operator >=(StreamPosition left, StreamPosition right) => left.CompareTo(right) >= 0;
+    public static bool operator >=(StreamEntryId left, StreamEntryId right) => left.CompareTo(right) >= 0;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Milliseconds}-{Counter}");
 }
