@@ -27,7 +27,7 @@ namespace AgentMemory.Redis.Locks;
 /// </para>
 /// <para>Thread-safe. Dispose it after every call has completed; it does not dispose the connection.</para>
 /// </remarks>
-public sealed class RedisDistributedLockProvider : IDistributedLockProvider, IAsyncDisposable
+public sealed class RedisDistributedLockProvider : IDistributedLockProvider, IAsyncDisposable, IDisposable
 {
     private const int StripeCount = 64;
     private static readonly TimeSpan MaxSleep = TimeSpan.FromDays(1);
@@ -283,6 +283,9 @@ public sealed class RedisDistributedLockProvider : IDistributedLockProvider, IAs
             Signal(resource).Set();
         }
     }
+
+    /// <summary>As <see cref="DisposeAsync"/>, blocking until it completes (for containers that dispose synchronously).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Stops listening for release notifications. It does not dispose the connection.</summary>
     /// <returns>A task that completes when the subscription is removed.</returns>

@@ -31,7 +31,7 @@ namespace AgentMemory.Redis.Streaming;
 /// </para>
 /// <para>Thread-safe. Dispose it to end every subscription; it does not dispose the connection.</para>
 /// </remarks>
-public sealed class RedisMemoryStreaming : IMemoryStreaming, IAsyncDisposable
+public sealed class RedisMemoryStreaming : IMemoryStreaming, IAsyncDisposable, IDisposable
 {
     private readonly IConnectionMultiplexer _connection;
     private readonly RedisChangeLog _log;
@@ -254,6 +254,9 @@ public sealed class RedisMemoryStreaming : IMemoryStreaming, IAsyncDisposable
             inclusive = false;
         }
     }
+
+    /// <summary>As <see cref="DisposeAsync"/>, blocking until it completes (for containers that dispose synchronously).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Ends every subscription and stops listening for notifications. It does not dispose the connection.</summary>
     /// <returns>A task that completes when the subscriptions' readers have stopped.</returns>
