@@ -1,0 +1,107 @@
+// Two processes sharing memory through Redis.
+// Usage: dotnet run --project samples/SharedMemoryRedis -- [redis] [role] [prefix]
+//   redis   a StackExchange.Redis connection string (default: $AGENTMEMORY_REDIS or localhost:6379)
+//   role    "demo" (default: watch here and start a writer as a child process), "writer" or "watcher"
+//   prefix  the key prefix both processes share (the demo picks a fresh one and hands it to the child)
+// The writer takes a Redis lock on the shared context, makes fenced writes and publishes each one as a change;
+// the watcher replays the change stream from its start, then follows it live, printing each value and who holds the lock.
+using System.Diagnostics;
+using System.Text;
+using AgentMemory;
+using AgentMemory.Redis;
+using AgentMemory.Redis.Locks;
+using AgentMemory.Redis.Streaming;
+using StackExchange.Redis;
+
+var redis = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("AGENTMEMORY_REDIS") ?? "localhost:6379";
+var role = args.Length > 1 ? args[1] : "demo";
+var prefix = args.Length > 2 ? args[2] : $"sample:{Guid.NewGuid():N}:";
+var options = new RedisMemoryOptions { ConnectionString = redis, KeyPrefix = prefix, ConnectTimeout = TimeSpan.FromSeconds(2) };
+
+await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis},abortConnect=false,connectTimeout=2000");
+if (!connection.IsConnected)
+{
+    Console.Error.WriteLine($"""
+        No Redis server answers at '{redis}'.
+        Start one, then run this sample again:
+          Debian/Ubuntu:  sudo apt-get install redis-server && redis-server --port 6379
+          Docker:         docker run --rm -p 6379:6379 redis:7
+        Or point the sample at yours:  dotnet run --project samples/SharedMemoryRedis -- host:port
+        (or set AGENTMEMORY_REDIS=host:port).
+        """);
+    return 2;
+}
+
+await using var locks = new RedisDistributedLockProvider(connection, options);
+await using var streaming = new RedisMemoryStreaming(connection, options);
+
+switch (role)
+{
+    case "writer":
+        await WriteAsync();
+        return 0;
+    case "watcher":
+        await WatchAsync(child: null);
+        return 0;
+    default:
+        var writer = StartSelf("writer");
+        await WatchAsync(writer);
+        await writer.WaitForExitAsync();
+        return writer.ExitCode;
+}
+
+// The writer: one lock on the shared context, fenced writes, each published as a change with its value.
+async Task WriteAsync()
+{
+    var me = $"writer-{Environment.ProcessId}";
+    await using var lease = await locks.AcquireAsync("context", new LockOptions { Owner = me, LeaseTtl = TimeSpan.FromSeconds(30) });
+    Console.WriteLine($"[{me}] holds the lock on 'context' (fencing token {lease.FencingToken})");
+    string[] steps = ["goal: ship the release", "plan: run the tests", "plan: tag v1.0", "status: released"];
+    foreach (var step in steps)
+    {
+        // A fenced write runs only while this lease's token is the newest grant: a stalled former holder is refused.
+        await locks.ExecuteFencedAsync("context", lease.FencingToken, async ct =>
+        {
+            var key = "ctx:" + step[..step.IndexOf(':', StringComparison.Ordinal)];
+            var sequence = await streaming.PublishAsync(key, MemoryChangeType.Updated, newValue: Encoding.UTF8.GetBytes(step), cancellationToken: ct);
+            Console.WriteLine($"[{me}] wrote {key} = \"{step}\" (change {sequence})");
+        });
+    }
+
+    await streaming.PublishAsync("ctx:done", MemoryChangeType.Created, newValue: Encoding.UTF8.GetBytes(me));
+}
+
+// The watcher: replays the shared change stream from its first change, then follows it live until the writer is done.
+async Task WatchAsync(Process? child)
+{
+    var stream = await streaming.CreateStreamAsync(new MemoryStreamOptions { Name = "context", KeyPattern = "ctx:*" });
+    await using var subscription = await streaming.SubscribeAsync(stream, new MemorySubscriptionOptions { FromSequence = 1, AllowReplayGap = true });
+    Console.WriteLine($"[watcher-{Environment.ProcessId}] watching '{prefix}__changes' for ctx:* ...");
+    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+    await foreach (var change in subscription.WithCancellation(stop.Token))
+    {
+        var value = change.NewValue is { } bytes ? Encoding.UTF8.GetString(bytes.Span) : "(none)";
+        var holder = await locks.GetLockInfoAsync("context");
+        Console.WriteLine($"[watcher-{Environment.ProcessId}] change {change.Sequence}: {change.Key} {change.ChangeType} = \"{value}\"; lock held by {holder?.Owner ?? "nobody"}");
+        if (change.Key == "ctx:done")
+        {
+            break;
+        }
+    }
+}
+
+Process StartSelf(string childRole)
+{
+    // Run the same program again: "dotnet SharedMemoryRedis.dll ..." or the apphost directly.
+    var host = Environment.ProcessPath!;
+    var info = new ProcessStartInfo(host) { UseShellExecute = false };
+    if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+    {
+        info.ArgumentList.Add(typeof(RedisMemoryOptions).Assembly.Location.Replace("AgentMemory.Redis.dll", "SharedMemoryRedis.dll", StringComparison.Ordinal));
+    }
+
+    info.ArgumentList.Add(redis);
+    info.ArgumentList.Add(childRole);
+    info.ArgumentList.Add(prefix);
+    return Process.Start(info) ?? throw new InvalidOperationException("Could not start the writer process.");
+}
