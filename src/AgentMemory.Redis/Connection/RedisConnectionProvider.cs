@@ -47,7 +47,7 @@ internal sealed class RedisConnectionProvider : IAsyncDisposable, IDisposable
         }
         catch (ArgumentException ex)
         {
-            throw new MemoryStorageException($"RedisMemoryOptions.ConnectionString '{options.ConnectionString}' is not a valid StackExchange.Redis configuration: {ex.Message}", ex);
+            throw new ArgumentException($"RedisMemoryOptions.ConnectionString '{options.ConnectionString}' is not a valid StackExchange.Redis configuration: {ex.Message}", nameof(options), ex);
         }
 
         configuration.AbortOnConnectFail = false;

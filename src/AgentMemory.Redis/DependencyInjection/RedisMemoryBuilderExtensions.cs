@@ -1,5 +1,6 @@
 using AgentMemory;
 using AgentMemory.Redis;
+using AgentMemory.Redis.DependencyInjection;
 using AgentMemory.Redis.Storage;
 using AgentMemory.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,9 +33,10 @@ public static class RedisMemoryBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         var services = builder.Services;
-        services.AddOptions<RedisMemoryOptions>().Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisMemoryOptions>, RedisStoreOptionsValidator>());
+        services.AddOptions<RedisMemoryOptions>().Configure(configure);
+        RedisConnectionRegistration.AddSharedConnection(services);
         services.TryAddSingleton(static provider => new RedisMemoryStore(
+            RedisConnectionRegistration.Connection(provider),
             provider.GetRequiredService<IOptions<RedisMemoryOptions>>().Value,
             provider.GetService<TimeProvider>(),
             provider.GetService<IMemorySerializer>(),

@@ -19,8 +19,9 @@ public static class RedisStreamingBuilderExtensions
     /// </summary>
     /// <remarks>
     /// Subscribers see what is written to <c>{prefix}__changes</c>: everything published through
-    /// <see cref="IMemoryStreaming.PublishAsync"/> by any process, and the Redis store's own mutations when the store
-    /// publishes its changes (its change-publishing option, which this method expects to be on).
+    /// <see cref="IMemoryStreaming.PublishAsync"/> by any process, and the mutations of every Redis store whose
+    /// <see cref="RedisMemoryOptions.PublishChanges"/> is on. This method turns it on for the store <c>AddRedis</c>
+    /// registers in the same container, with <see cref="RedisStreamingOptions.ChangeLogMaxLength"/> as its trim length.
     /// </remarks>
     /// <param name="builder">The builder returned by <c>AddAgentMemory</c>.</param>
     /// <param name="configure">Configures the log length and reading; null for the defaults.</param>
@@ -40,6 +41,13 @@ public static class RedisStreamingBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStreamingOptions>>(new RedisOptionsValidator<RedisStreamingOptions>(static o => o.Validate())));
         services.TryAddSingleton(TimeProvider.System);
         RedisConnectionRegistration.AddSharedConnection(services);
+
+        // A Redis store in the same container publishes its mutations to the stream this service reads, trimmed alike.
+        services.AddOptions<RedisMemoryOptions>().Configure<IOptions<RedisStreamingOptions>>(static (store, streaming) =>
+        {
+            store.PublishChanges = true;
+            store.ChangeLogMaxLength = streaming.Value.ChangeLogMaxLength;
+        });
         services.TryAddSingleton(static sp => new RedisMemoryStreaming(
             RedisConnectionRegistration.Connection(sp),
             sp.GetRequiredService<IOptions<RedisMemoryOptions>>().Value,

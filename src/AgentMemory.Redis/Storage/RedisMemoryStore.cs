@@ -314,25 +314,8 @@ public sealed partial class RedisMemoryStore : IMemoryStore, IMemoryOperations, 
         return options;
     }
 
-    private static ConnectionMultiplexer Connect(RedisMemoryOptions options)
-    {
-        ConfigurationOptions configuration;
-        try
-        {
-            configuration = ConfigurationOptions.Parse(options.ConnectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException($"RedisMemoryOptions.ConnectionString is not a valid StackExchange.Redis configuration: {ex.Message}", nameof(options), ex);
-        }
-
-        configuration.AbortOnConnectFail = false;
-        configuration.ConnectTimeout = (int)Math.Min(int.MaxValue, options.ConnectTimeout.TotalMilliseconds);
-        configuration.SyncTimeout = (int)Math.Min(int.MaxValue, options.OperationTimeout.TotalMilliseconds);
-        configuration.AsyncTimeout = configuration.SyncTimeout;
-        configuration.DefaultDatabase = options.Database;
-        return ConnectionMultiplexer.Connect(configuration);
-    }
+    private static ConnectionMultiplexer Connect(RedisMemoryOptions options) =>
+        ConnectionMultiplexer.Connect(AgentMemory.Redis.Connection.RedisConnectionProvider.CreateConfiguration(options));
 
     private static string Format(System.Net.EndPoint endpoint) => endpoint switch
     {

@@ -61,9 +61,14 @@ public sealed class RedisCoordinationRegistrationTests(RedisServerFixture fixtur
 
         var locks = () => provider.GetRequiredService<IOptions<RedisLockOptions>>().Value;
         var streaming = () => provider.GetRequiredService<IOptions<RedisStreamingOptions>>().Value;
-        var connection = () => provider.GetRequiredService<IOptions<RedisMemoryOptions>>().Value;
         locks.Should().Throw<OptionsValidationException>().WithMessage("*RedisLockOptions.MaxPollInterval*");
         streaming.Should().Throw<OptionsValidationException>().WithMessage("*RedisStreamingOptions.ChangeLogMaxLength*");
+
+        // The connection options (read by the store, locks and streaming alike) name their own problem.
+        var valid = new ServiceCollection();
+        valid.AddAgentMemory().AddRedisLocks().AddRedisStreaming();
+        using var other = valid.BuildServiceProvider();
+        var connection = () => other.GetRequiredService<IOptions<RedisMemoryOptions>>().Value;
         connection.Should().Throw<OptionsValidationException>().WithMessage("*RedisMemoryOptions.ConnectionString*");
     }
 
