@@ -3,20 +3,22 @@
 //   redis   a StackExchange.Redis connection string (default: $AGENTMEMORY_REDIS or localhost:6379)
 //   role    "demo" (default: watch here and start a writer as a child process), "writer" or "watcher"
 //   prefix  the key prefix both processes share (the demo picks a fresh one and hands it to the child)
-// The writer takes a Redis lock on the shared context, makes fenced writes and publishes each one as a change;
-// the watcher replays the change stream from its start, then follows it live, printing each value and who holds the lock.
+// The writer takes a Redis lock on the shared context and makes fenced writes to the shared Redis store, which publishes
+// each mutation as a change; the watcher replays the change stream from its start, then follows it live, printing each
+// value, what the store holds for the key now, and who holds the lock.
 using System.Diagnostics;
-using System.Text;
 using AgentMemory;
 using AgentMemory.Redis;
 using AgentMemory.Redis.Locks;
+using AgentMemory.Redis.Storage;
 using AgentMemory.Redis.Streaming;
 using StackExchange.Redis;
 
 var redis = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("AGENTMEMORY_REDIS") ?? "localhost:6379";
 var role = args.Length > 1 ? args[1] : "demo";
 var prefix = args.Length > 2 ? args[2] : $"sample:{Guid.NewGuid():N}:";
-var options = new RedisMemoryOptions { ConnectionString = redis, KeyPrefix = prefix, ConnectTimeout = TimeSpan.FromSeconds(2) };
+// PublishChanges: every write to the store also appends a change record to the prefix's Redis Stream, atomically.
+var options = new RedisMemoryOptions { ConnectionString = redis, KeyPrefix = prefix, ConnectTimeout = TimeSpan.FromSeconds(2), PublishChanges = true };
 
 await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis},abortConnect=false,connectTimeout=2000");
 if (!connection.IsConnected)
@@ -32,6 +34,7 @@ if (!connection.IsConnected)
     return 2;
 }
 
+await using var store = new RedisMemoryStore(connection, options);
 await using var locks = new RedisDistributedLockProvider(connection, options);
 await using var streaming = new RedisMemoryStreaming(connection, options);
 
@@ -50,7 +53,7 @@ switch (role)
         return writer.ExitCode;
 }
 
-// The writer: one lock on the shared context, fenced writes, each published as a change with its value.
+// The writer: one lock on the shared context, fenced writes to the shared store (each one becomes a change).
 async Task WriteAsync()
 {
     var me = $"writer-{Environment.ProcessId}";
@@ -63,12 +66,12 @@ async Task WriteAsync()
         await locks.ExecuteFencedAsync("context", lease.FencingToken, async ct =>
         {
             var key = "ctx:" + step[..step.IndexOf(':', StringComparison.Ordinal)];
-            var sequence = await streaming.PublishAsync(key, MemoryChangeType.Updated, newValue: Encoding.UTF8.GetBytes(step), cancellationToken: ct);
-            Console.WriteLine($"[{me}] wrote {key} = \"{step}\" (change {sequence})");
+            await store.StoreAsync(key, step, new MemoryEntryOptions { Ttl = TimeSpan.FromHours(1) }, ct);
+            Console.WriteLine($"[{me}] stored {key} = \"{step}\"");
         });
     }
 
-    await streaming.PublishAsync("ctx:done", MemoryChangeType.Created, newValue: Encoding.UTF8.GetBytes(me));
+    await store.StoreAsync("ctx:done", me);
 }
 
 // The watcher: replays the shared change stream from its first change, then follows it live until the writer is done.
@@ -80,9 +83,11 @@ async Task WatchAsync(Process? child)
     using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
     await foreach (var change in subscription.WithCancellation(stop.Token))
     {
-        var value = change.NewValue is { } bytes ? Encoding.UTF8.GetString(bytes.Span) : "(none)";
+        // The change carries the value as the store serialized it; the store itself has the latest value of the key.
+        var value = change.NewValue is { } bytes ? store.Serializer.Deserialize<string>(bytes.ToArray()) : "(none)";
+        var now = await store.RetrieveAsync<string>(change.Key);
         var holder = await locks.GetLockInfoAsync("context");
-        Console.WriteLine($"[watcher-{Environment.ProcessId}] change {change.Sequence}: {change.Key} {change.ChangeType} = \"{value}\"; lock held by {holder?.Owner ?? "nobody"}");
+        Console.WriteLine($"[watcher-{Environment.ProcessId}] change {change.Sequence}: {change.Key} {change.ChangeType} = \"{value}\" (store now: \"{now}\"); lock held by {holder?.Owner ?? "nobody"}");
         if (change.Key == "ctx:done")
         {
             break;
