@@ -132,6 +132,9 @@ public sealed class RedisDistributedLockProvider : IDistributedLockProvider, IAs
                 return new RedisLockLease(this, resource, leaseId, (long)result[1], expiry, ttl);
             }
 
+            // Time may have moved during the round trip: decide (and size the sleep) on the clock as it is now, or a
+            // wait measured from the stale reading could start after the deadline has already passed.
+            now = _time.GetUtcNow();
             if (now >= deadline)
             {
                 return null;
@@ -249,7 +252,7 @@ public sealed class RedisDistributedLockProvider : IDistributedLockProvider, IAs
                 continue;
             }
 
-            var sleep = DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]) - now;
+            var sleep = DateTimeOffset.FromUnixTimeMilliseconds((long)result[1]) - _time.GetUtcNow();
             sleep = sleep > poll ? poll : sleep;
             poll = poll * 2 > _options.MaxPollInterval ? _options.MaxPollInterval : poll * 2;
             if (sleep > TimeSpan.Zero)

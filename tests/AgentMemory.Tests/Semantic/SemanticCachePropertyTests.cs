@@ -73,7 +73,14 @@ public sealed class SemanticCachePropertyTests
                         var template = new MemoryQuery { Text = "", Scope = Scopes[rm.Scope], Limit = 5 };
                         var expectedMulti = plain.Memory.RetrieveMultiAsync(rm.Texts, template, rm.Aggregation).AsTask().GetAwaiter().GetResult();
                         var actualMulti = cached.Memory.RetrieveMultiAsync(rm.Texts, template, rm.Aggregation).AsTask().GetAwaiter().GetResult();
-                        actualMulti.Select(x => (x.Memory.Id, x.Score, x.Relevance)).Should().Equal(expectedMulti.Select(x => (x.Memory.Id, x.Score, x.Relevance)));
+                        // Cached queries were scored by the single-query kernel and the rest by the batched one, whose
+                        // float sums round differently (last few bits): same ids, scores equal to float precision.
+                        actualMulti.Select(x => x.Memory.Id).Should().Equal(expectedMulti.Select(x => x.Memory.Id));
+                        for (var i = 0; i < actualMulti.Count; i++)
+                        {
+                            actualMulti[i].Score.Should().BeApproximately(expectedMulti[i].Score, 1e-6);
+                            actualMulti[i].Relevance.Should().BeApproximately(expectedMulti[i].Relevance, 1e-6);
+                        }
                         break;
                     case Retrieve r:
                         void Configure(MemoryQuery q)
